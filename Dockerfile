@@ -1,0 +1,13 @@
+# Production image: the same image runs web (gunicorn), worker and beat.
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 MINIMUS_DATA_DIR=/data
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN useradd --system --uid 1000 minimus && mkdir -p /data && chown minimus /data
+# collectstatic needs settings that load; the real secret comes from the environment at run time.
+RUN PRODUCTION=1 SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput
+USER minimus
+EXPOSE 8000
+CMD ["gunicorn", "glute_pwa.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -1,0 +1,25 @@
+// Entry module of every page: small, page features load their own modules.
+import { csrfToken } from "./http.js";
+
+function detectTimeZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+// Sign-up carries the device's time zone so reminders and local days are right from the start.
+function fillTimeZoneFields() {
+  const zone = detectTimeZone();
+  document.querySelectorAll('input[name="time_zone"][type="hidden"]').forEach((input) => {
+    if (!input.value) input.value = zone;
+  });
+  document.querySelectorAll("[data-device-time-zone]").forEach((el) => {
+    el.textContent = zone;
+  });
+}
+
+fillTimeZoneFields();
+
+export { csrfToken, detectTimeZone };
