@@ -8,7 +8,9 @@ from accounts.services import profile_get
 from accounts.timezones import available_time_zones
 
 # Templates other apps contribute to the settings page, in order.
-SETTINGS_SECTIONS: list[str] = []
+SETTINGS_SECTIONS: list[str] = [
+    # "reminders/settings_section.html", "accounts/privacy_section.html", ...
+]
 
 
 def home(request: HttpRequest) -> HttpResponse:
