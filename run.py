@@ -3,6 +3,7 @@
 
     python3 run.py          # venv, install, migrate, web + Celery worker + beat
     python3 run.py test     # the whole test suite (extra arguments go to pytest)
+    python3 run.py bench    # every benchmark, one table (needs PostgreSQL; see bench/)
 
 Uses only the standard library until the virtual environment exists.
 """
@@ -119,9 +120,19 @@ def test(pytest_args: list[str]) -> int:
     return subprocess.call([PYTHON, "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
 
 
+def bench(names: list[str]) -> int:
+    ensure_venv("requirements-dev.txt")
+    env = dict(os.environ)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.setdefault("PRODUCTION", "0")
+    return subprocess.call([PYTHON, "-m", "bench.run", *names], cwd=ROOT, env=env)
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["test"]:
         return test(argv[1:])
+    if argv[:1] == ["bench"]:
+        return bench(argv[1:])
     if argv[:1] in ([], ["start"]):
         return start()
     print(__doc__)

@@ -1,0 +1,103 @@
+"""First-load JavaScript and CSS bytes (gzip) of the app shell, against the budget.
+
+Follows the static files a signed-in page references and, for ES modules, every
+module they import, then gzips each as a server would.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import uuid
+from pathlib import Path
+
+from bench.common import Result, setup_django
+
+JS_BUDGET = 60 * 1024
+IMPORT_RE = re.compile(
+    r"""(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(?\s*['"]([^'"]+)['"]"""
+)
+ASSET_RE = re.compile(r"""(?:src|href)="(/static/[^"]+\.(?:js|css))\"""")
+
+
+def _static_path(url: str) -> Path | None:
+    from django.contrib.staticfiles import finders
+
+    found = finders.find(url.removeprefix("/static/").split("?")[0])
+    return Path(found) if found else None
+
+
+def _module_graph(entry: Path) -> set[Path]:
+    seen: set[Path] = set()
+    stack = [entry]
+    while stack:
+        path = stack.pop()
+        if path in seen or not path.exists():
+            continue
+        seen.add(path)
+        for match in IMPORT_RE.finditer(path.read_text()):
+            spec = match.group(1) or match.group(2)
+            if spec and spec.startswith("."):
+                stack.append((path.parent / spec).resolve())
+    return seen
+
+
+def first_load_assets(html: str) -> tuple[set[Path], set[Path]]:
+    js: set[Path] = set()
+    css: set[Path] = set()
+    for url in ASSET_RE.findall(html):
+        path = _static_path(url)
+        if path is None:
+            continue
+        if url.endswith(".js"):
+            js |= _module_graph(path.resolve())
+        else:
+            css.add(path)
+    return js, css
+
+
+def gzip_size(paths: set[Path]) -> int:
+    return sum(len(gzip.compress(p.read_bytes(), compresslevel=6)) for p in paths)
+
+
+def run() -> list[Result]:
+    setup_django(fresh=False)
+    from django.test import Client
+
+    from accounts.services import user_create
+
+    user = user_create(username=f"weight-{uuid.uuid4().hex[:8]}", password="bench-Pass-4242")
+    client = Client()
+    client.force_login(user)
+    js: set[Path] = set()
+    css: set[Path] = set()
+    for url in ("/", "/journal/", "/trends/", "/guide/"):
+        response = client.get(url, HTTP_HOST="localhost")
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        page_js, page_css = first_load_assets(response.content.decode())
+        js |= page_js
+        css |= page_css
+    if not js or not css:
+        raise RuntimeError("found no JavaScript or CSS on the shell pages: the asset scan is broken")
+    js_bytes, css_bytes = gzip_size(js), gzip_size(css)
+    raw_js = sum(p.stat().st_size for p in js)
+    return [
+        Result(
+            "first-load JS (gzip, all shell pages)",
+            js_bytes / 1024,
+            "KB",
+            baseline_name="budget",
+            baseline=JS_BUDGET / 1024,
+            target="<= 1.0 x 60 KB",
+            ok=js_bytes <= JS_BUDGET,
+            notes=[f"{len(js)} modules, {raw_js / 1024:.1f} KB before gzip"],
+        ),
+        Result("first-load CSS (gzip)", css_bytes / 1024, "KB", notes=[f"{len(css)} stylesheets"]),
+    ]
+
+
+if __name__ == "__main__":
+    from bench.common import format_table
+
+    print(format_table(run()))
