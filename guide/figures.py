@@ -11,7 +11,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from frontend.templatetags.bodymap import zones_of_portion, zone_labels
+from frontend.templatetags.bodymap import zone_labels, zones_of_portion
 from journal.vocabulary import ANTERIOR, POSTERIOR
 
 

@@ -11,7 +11,8 @@ from django.test import Client
 
 from guide.pages import PAGES
 
-FACTS_FILE = Path("/work/shared/guide-facts.md")
+# A copy of the project's source notes (shared/guide-facts.md), kept in git so CI can compare.
+FACTS_FILE = Path(__file__).resolve().parents[2] / "docs" / "guide-facts.md"
 _TAG = re.compile(r"<[^>]+>")
 _ARTICLE = re.compile(r'<article class="guide-article".*?</article>', re.S)
 
