@@ -77,7 +77,7 @@ FIGURES: dict[str, Figure] = {
     "side-lying": Figure(
         "guide/figures/side_lying.html",
         "Lie on the side you want to treat, with the ball between your hip and the floor. Your forearm "
-        "and the other leg take as much weight as you need.",
+        "takes as much weight as you need.",
     ),
     "ball-front": Figure(
         "bodymap/body.html",

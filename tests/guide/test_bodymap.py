@@ -96,5 +96,5 @@ def test_pain_levels_colour_zones_for_trends():
 def test_massage_ball_and_hip_view():
     markup = render(ball="anterior", view="hip-right")
     assert markup.count('class="bodymap-ball"') == 2
-    assert 'viewBox="340 0 140 150"' in markup
+    assert 'viewBox="326 -18 168 180"' in markup
     assert "greater trochanter" in markup
