@@ -27,7 +27,7 @@ def test_worker_is_served_fresh_from_the_root_scope(client: Client):
     assert response["Content-Type"].startswith("application/javascript")
     assert response["Cache-Control"] == "no-cache"
     assert response["Service-Worker-Allowed"] == "/"
-    assert "importScripts(CONFIG.pushScript)" in response.content.decode()
+    assert "importScripts(...CONFIG.workerScripts)" in response.content.decode()
 
 
 def test_worker_precaches_the_shell_the_guide_and_the_push_script(client: Client):
@@ -46,7 +46,7 @@ def test_worker_precaches_the_shell_the_guide_and_the_push_script(client: Client
         "icons/icon-maskable-512.png",
     ]:
         assert f"/static/{static_file}" in urls
-    assert config["pushScript"] == "/static/sw/push.js"
+    assert config["workerScripts"][0] == "/static/sw/push.js"
     assert not [url for url in urls if url.startswith(("/api/", "/admin/", "/accounts/"))]
     assert not [url for url in urls if "splash-" in url], "iOS start-up images are not worth every cache"
     static_entries = [entry for entry in config["precache"] if entry["url"].startswith("/static/")]
@@ -90,6 +90,6 @@ def test_production_worker_precaches_hashed_static_names(client: Client, setting
     assert config["hashedStatic"] is True
     css = next(entry["url"] for entry in config["precache"] if entry["url"].startswith("/static/css/app"))
     assert re.fullmatch(r"/static/css/app\.[0-9a-f]{12}\.css", css)
-    assert re.fullmatch(r"/static/sw/push\.[0-9a-f]{12}\.js", config["pushScript"])
+    assert re.fullmatch(r"/static/sw/push\.[0-9a-f]{12}\.js", config["workerScripts"][0])
     manifest = client.get("/manifest.json").json()
     assert re.fullmatch(r"/static/icons/icon-192\.[0-9a-f]{12}\.png", manifest["icons"][0]["src"])

@@ -21,8 +21,9 @@ const STATIC_PREVIOUS = `${PREFIX}static-previous`;
 const PAGES = `${PREFIX}pages`;
 const REVISION_HEADER = "X-Minimus-Revision";
 
-// Push and notification clicks live in their own file, owned by the reminders app.
-importScripts(CONFIG.pushScript);
+// Other parts of the app add event handlers as classic scripts in frontend/static/sw/
+// (push.js: push and notification clicks, owned by the reminders app).
+importScripts(...CONFIG.workerScripts);
 
 function isPathUnder(pathname, prefixes) {
   return prefixes.some((prefix) => pathname === prefix || pathname.startsWith(prefix));
@@ -110,7 +111,10 @@ async function forgetPages() {
 }
 
 async function cachedPage(request) {
+  // The latest visit first (pages cache), then the precached copy.
+  const pages = await caches.open(PAGES);
   return (
+    (await pages.match(request, { ignoreVary: true })) ||
     (await caches.match(request, { ignoreVary: true })) ||
     // A shortcut or link with a query string still opens the page it points at.
     (await caches.match(request, { ignoreVary: true, ignoreSearch: true }))
@@ -138,7 +142,9 @@ async function networkFirst(event) {
   const stalled = new Promise((resolve) => setTimeout(resolve, CONFIG.networkTimeoutMs, "stalled"));
   try {
     const first = await Promise.race([fromNetwork, stalled]);
-    if (first !== "stalled") return first;
+    // A server error (or a proxy's 502 during a deploy) is no better than no network.
+    if (first !== "stalled" && first.status < 500) return first;
+    if (first !== "stalled") return (await cachedPage(request)) || first;
     return (await cachedPage(request)) || (await fromNetwork);
   } catch {
     return (await cachedPage(request)) || offlineFallback();
