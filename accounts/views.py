@@ -31,7 +31,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             limit=settings.SIGNUP_RATE_LIMIT,
             window_seconds=SIGNUP_WINDOW_SECONDS,
         ):
-            form = SignupForm()
+            form.full_clean()
             form.add_error(None, "Too many sign-ups from this network. Please try again in an hour.")
             return render(request, "registration/signup.html", {"form": form}, status=429)
         if form.is_valid():

@@ -95,3 +95,9 @@ def _fresh_rate_limits() -> Iterator[None]:
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """PBKDF2's million rounds make every sign-in take ~0.3 s; tests check behaviour, not hash strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
