@@ -314,4 +314,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    # axes logs every sign-in at INFO; keep only lock-outs and problems (less personal data in logs).
+    "loggers": {"axes": {"level": "WARNING"}},
 }

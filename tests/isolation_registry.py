@@ -34,7 +34,6 @@ OBJECT_FACTORIES: dict[str, Callable[[User], dict[str, str]]] = {}
 
 # Routes without path parameters that act on the signed-in user's own data.
 OWN_DATA_URLS: set[str] = {
-    "home",
     "journal",
     "trends",
     "settings",
@@ -53,6 +52,7 @@ OWN_DATA_URLS: set[str] = {
 
 # Routes that show no user data and need no object.
 PUBLIC_URLS: set[str] = {
+    "home",  # a welcome page when signed out; the signed-in version loads data through the API
     "healthz",
     "signup",
     "login",
