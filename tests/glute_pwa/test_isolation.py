@@ -109,7 +109,7 @@ def test_every_route_is_classified_for_the_walk():
         "Routes with a path parameter need a factory in tests/isolation_registry.py OBJECT_FACTORIES "
         "(or PUBLIC_PARAM_URLS if they hold no user data)"
     )
-    assert unclassified == [], "Name these routes in OWN_DATA_URLS or PUBLIC_URLS in tests/isolation_registry.py"
+    assert unclassified == [], "Add these to OWN_DATA_URLS or PUBLIC_URLS (tests/isolation_registry.py)"
 
 
 def test_registry_names_only_routes_that_exist():
