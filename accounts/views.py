@@ -27,7 +27,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if rate_limit_exceeded(
             scope="signup",
-            key=client_ip(request),
+            key=client_ip(request) or "unknown",
             limit=settings.SIGNUP_RATE_LIMIT,
             window_seconds=SIGNUP_WINDOW_SECONDS,
         ):

@@ -112,3 +112,19 @@ def test_client_ip_uses_the_trusted_proxy_hop_only(settings):
     # A client can prepend anything to X-Forwarded-For; only what our proxy appended counts.
     assert client_ip(request) == "192.0.2.10"
     assert client_ip(factory.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
+
+
+def test_client_ip_ignores_addresses_that_are_not_ip_addresses(settings):
+    factory = RequestFactory()
+    settings.TRUSTED_PROXY_COUNT = 1
+    forged = factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="'; DROP TABLE")
+    assert client_ip(forged) == "10.0.0.2"
+    assert client_ip(factory.get("/", REMOTE_ADDR="")) is None
+
+
+def test_login_with_a_garbage_forwarded_header_is_not_a_server_error(client, user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = client.post(
+        "/accounts/login/", {"username": "alice", "password": "wrong"}, HTTP_X_FORWARDED_FOR="not-an-ip"
+    )
+    assert response.status_code == 200
