@@ -78,6 +78,10 @@ PUBLIC_PARAM_URLS: dict[str, dict[str, str]] = {
 # sending these as the attacker (they only ever affect the caller's own session).
 NOT_SENT_AS_ATTACKER: set[str] = {"logout"}
 
+# Routes that copy their query string into the page (Swagger UI's script URL): the walk sends
+# them no filters, since seeing its own input echoed back is not a leak.
+ECHOES_QUERY_STRING: set[str] = {"api-docs"}
+
 # fn(owner_ids) -> [(method, path, json_body)]: requests by another user that name the owner's
 # ids in ways only the endpoint's author knows, e.g. a sync push upserting/deleting those ids.
 # ``owner_ids`` maps URL name -> the kwargs its factory returned for the owner.

@@ -176,6 +176,8 @@ def walk_as_attacker(owner: Any, attacker: Any) -> tuple[list[str], list[str]]:
         }
         if route.name == "api-schema":
             query = {"format": "json"}
+        elif route.name in registry.ECHOES_QUERY_STRING:
+            query = {}
         response = client.get(path, query)
         if response.status_code >= 500:
             failures.append(f"GET {path} as B -> {response.status_code}")
