@@ -62,6 +62,7 @@ PUBLIC_URLS: set[str] = {
     "password_reset_complete",
     "privacy",
     "guide-index",
+    "guide-selfcheck",
     "offline",
     "serviceworker",
     "manifest",
@@ -72,6 +73,7 @@ PUBLIC_URLS: set[str] = {
 # Public routes with parameters: URL name -> sample kwargs.
 PUBLIC_PARAM_URLS: dict[str, dict[str, str]] = {
     "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    "guide-page": {"slug": "symptoms"},
 }
 
 # Logging out mid-walk would turn every later 404 into a redirect; the walk skips
