@@ -122,7 +122,10 @@ def test_first_pushes_of_a_new_user_from_two_devices_at_once_both_apply(make_use
 
     def push(device: Device, entry: dict):
         def run():
-            assert device.push(device.mutation("upsert", entry)).json() == {"last_mutation_id": 1, "rejected": []}
+            assert device.push(device.mutation("upsert", entry)).json() == {
+                "last_mutation_id": 1,
+                "rejected": [],
+            }
 
         return run
 
