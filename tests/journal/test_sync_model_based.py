@@ -37,7 +37,8 @@ from journal.models import MassageSession, PainEntry
 
 pytestmark = pytest.mark.django_db
 
-# Bounded for CI (several thousand steps, well under a minute); raise for a longer hunt: JOURNAL_SYNC_EXAMPLES=2000.
+# Bounded for CI (several thousand steps, well under a minute).
+# Raise for a longer hunt: JOURNAL_SYNC_EXAMPLES=2000.
 EXAMPLES = int(os.environ.get("JOURNAL_SYNC_EXAMPLES", "300"))
 STEPS = int(os.environ.get("JOURNAL_SYNC_STEPS", "25"))
 
@@ -353,6 +354,5 @@ def test_three_phones_on_a_lossy_network_converge_with_the_server_and_the_model(
             suppress_health_check=list(HealthCheck),
         ),
     )
-    print(
-        f"model-based sync: {EXAMPLES} examples, {ThreePhones.total_steps} steps, {ThreePhones.total_syncs} syncs"
-    )
+    steps, syncs = ThreePhones.total_steps, ThreePhones.total_syncs
+    print(f"model-based sync: {EXAMPLES} examples, {steps} steps, {syncs} syncs")
