@@ -1,5 +1,7 @@
 """The OpenAPI schema describes the journal API well enough for a generated client."""
 
+import json
+
 import pytest
 from drf_spectacular.validation import validate_schema
 
@@ -12,8 +14,6 @@ def schema(user_client):
         "/api/schema/", {"format": "json"}, HTTP_ACCEPT="application/vnd.oai.openapi+json"
     )
     assert response.status_code == 200
-    import json
-
     return json.loads(response.content)
 
 
