@@ -9,11 +9,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from glute_pwa.pagination import CappedLimitOffsetPagination
 from glute_pwa.parsers import SafeJSONParser
 from journal.models import MassageSession, PainEntry, SyncedRecord
 from journal.selectors import record_get, record_list
@@ -51,11 +51,6 @@ ID_TAKEN = "This id is already used; make a new one."
 FOREIGN_CLIENT = "This client_id cannot be used by this account; make a new one."
 
 
-class RecordPagination(LimitOffsetPagination):
-    default_limit = 100
-    max_limit = 500
-
-
 class RangeQuerySerializer(serializers.Serializer):
     """``from`` (inclusive) and ``to`` (exclusive) on occurred_at; Python keywords, hence get_fields."""
 
@@ -81,7 +76,7 @@ class RecordViewSet(viewsets.GenericViewSet):
 
     record_type: str
     parser_classes = [SafeJSONParser]
-    pagination_class = RecordPagination
+    pagination_class = CappedLimitOffsetPagination
 
     def _record_or_404(self, pk: str) -> SyncedRecord:
         try:

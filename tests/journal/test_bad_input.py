@@ -157,11 +157,12 @@ def test_a_bad_list_filter_is_refused(user_client, existing, query):
     _assert_refused(user_client.get("/api/entries/", query))
 
 
-def test_nonsense_pagination_falls_back_to_sane_pages(user_client, existing):
+def test_nonsense_pagination_is_refused_with_the_allowed_range(user_client, existing):
     for query in ({"limit": "abc"}, {"limit": -5}, {"offset": "x"}, {"limit": 10**30}):
         response = user_client.get("/api/entries/", query)
-        assert response.status_code == 200
-        assert response.json()["count"] == 1
+        assert response.status_code == 400
+        field = next(iter(query))
+        assert "whole number" in response.json()[field][0]
 
 
 def _push(client, **envelope):

@@ -89,7 +89,8 @@ def test_list_is_paginated_and_caps_the_page_size(user_client):
     assert page["count"] == 5
     assert len(page["results"]) == 2
     assert page["next"] and page["previous"]
-    assert len(user_client.get("/api/entries/", {"limit": 100000}).json()["results"]) == 5
+    assert len(user_client.get("/api/entries/", {"limit": 500}).json()["results"]) == 5
+    assert user_client.get("/api/entries/", {"limit": 100000}).status_code == 400
 
 
 def test_massage_pain_after_is_filled_in_later(user_client):
