@@ -82,8 +82,9 @@ class FakePushService:
         self.scripts: dict[str, deque[Reply]] = defaultdict(deque)
         self.received: list[Received] = []
         self.errors: list[str] = []
-        # Called with (path, payload) before a message is accepted; may raise to drop the connection.
-        self.before_accept: Callable[[str, dict[str, Any]], None] | None = None
+        # Called with (path, payload) before a message is accepted; returning False drops the
+        # connection without an answer, as a push service that never got to accept it.
+        self.before_accept: Callable[[str, dict[str, Any]], bool] | None = None
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -193,9 +194,11 @@ class FakePushService:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 reply, received = service._handle(self.path, headers, body)
-                if received is not None and service.before_accept is not None:
-                    # Lets a test act (e.g. kill the sender) while the request is in flight.
-                    service.before_accept(self.path, received.payload)
+                # Lets a test act (e.g. kill the sender) while the request is in flight.
+                hook = service.before_accept
+                if received is not None and hook is not None and hook(self.path, received.payload) is False:
+                    self.close_connection = True
+                    return
                 if reply.delay:
                     time.sleep(reply.delay)
                 if received is not None:
