@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,81 +14,173 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PushSubscription',
+            name="PushSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('endpoint', models.URLField(max_length=1024, unique=True)),
-                ('p256dh', models.CharField(max_length=128)),
-                ('auth', models.CharField(max_length=64)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('last_success_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.CharField(blank=True, max_length=300)),
-                ('failure_count', models.PositiveIntegerField(default=0)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='push_subscriptions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("endpoint", models.URLField(max_length=1024, unique=True)),
+                ("p256dh", models.CharField(max_length=128)),
+                ("auth", models.CharField(max_length=64)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("last_success_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.CharField(blank=True, max_length=300)),
+                ("failure_count", models.PositiveIntegerField(default=0)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="push_subscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReminderSchedule',
+            name="ReminderSchedule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('massage', 'Massage reminder'), ('weekly_summary', 'Weekly summary')], default='massage', max_length=20)),
-                ('times', models.JSONField(blank=True, default=list)),
-                ('weekdays', models.JSONField(blank=True, default=list)),
-                ('time_zone', models.CharField(default='UTC', max_length=64)),
-                ('quiet_start', models.TimeField(blank=True, null=True)),
-                ('quiet_end', models.TimeField(blank=True, null=True)),
-                ('enabled', models.BooleanField(default=True)),
-                ('one_off', models.BooleanField(default=False)),
-                ('next_fire_at', models.DateTimeField(blank=True, null=True)),
-                ('last_fired_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_schedules', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("massage", "Massage reminder"), ("weekly_summary", "Weekly summary")],
+                        default="massage",
+                        max_length=20,
+                    ),
+                ),
+                ("times", models.JSONField(blank=True, default=list)),
+                ("weekdays", models.JSONField(blank=True, default=list)),
+                ("time_zone", models.CharField(default="UTC", max_length=64)),
+                ("quiet_start", models.TimeField(blank=True, null=True)),
+                ("quiet_end", models.TimeField(blank=True, null=True)),
+                ("enabled", models.BooleanField(default=True)),
+                ("one_off", models.BooleanField(default=False)),
+                ("next_fire_at", models.DateTimeField(blank=True, null=True)),
+                ("last_fired_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminder_schedules",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('massage', 'Massage'), ('weekly_summary', 'Weekly Summary'), ('test', 'Test')], max_length=20)),
-                ('occurrence_key', models.CharField(max_length=80)),
-                ('fire_at', models.DateTimeField()),
-                ('deadline', models.DateTimeField()),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('gone', 'Gone'), ('missed', 'Missed'), ('skipped', 'Skipped')], default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('queued_at', models.DateTimeField(blank=True, null=True)),
-                ('sending_started_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_status_code', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('last_response', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to=settings.AUTH_USER_MODEL)),
-                ('subscription', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='reminders.pushsubscription')),
-                ('schedule', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='reminders.reminderschedule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("massage", "Massage"),
+                            ("weekly_summary", "Weekly Summary"),
+                            ("test", "Test"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("occurrence_key", models.CharField(max_length=80)),
+                ("fire_at", models.DateTimeField()),
+                ("deadline", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("gone", "Gone"),
+                            ("missed", "Missed"),
+                            ("skipped", "Skipped"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("queued_at", models.DateTimeField(blank=True, null=True)),
+                ("sending_started_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_status_code", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("last_response", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="reminders.pushsubscription",
+                    ),
+                ),
+                (
+                    "schedule",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="reminders.reminderschedule",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'deliveries',
+                "verbose_name_plural": "deliveries",
             },
         ),
         migrations.AddIndex(
-            model_name='reminderschedule',
-            index=models.Index(condition=models.Q(('enabled', True)), fields=['next_fire_at'], name='reminder_due_idx'),
+            model_name="reminderschedule",
+            index=models.Index(
+                condition=models.Q(("enabled", True)), fields=["next_fire_at"], name="reminder_due_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('status__in', ['pending', 'sending'])), fields=['status', 'queued_at'], name='delivery_open_idx'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("status__in", ["pending", "sending"])),
+                fields=["status", "queued_at"],
+                name="delivery_open_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['user', '-fire_at'], name='delivery_user_recent_idx'),
+            model_name="delivery",
+            index=models.Index(fields=["user", "-fire_at"], name="delivery_user_recent_idx"),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('occurrence_key', 'subscription'), name='delivery_once_per_device'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                fields=("occurrence_key", "subscription"), name="delivery_once_per_device"
+            ),
         ),
     ]
