@@ -9,7 +9,8 @@ from accounts.timezones import available_time_zones
 
 # Templates other apps contribute to the settings page, in order.
 SETTINGS_SECTIONS: list[str] = [
-    # "reminders/settings_section.html", "accounts/privacy_section.html", ...
+    "reminders/settings_section.html",
+    # "accounts/privacy_section.html", ...
 ]
 
 
