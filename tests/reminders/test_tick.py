@@ -267,3 +267,14 @@ def test_concurrent_ticks_on_postgresql_split_the_work_without_doubling_it(make_
 
     assert Delivery.objects.count() == 300 and len(queued) == 300 and len(set(queued)) == 300
     assert not ReminderSchedule.objects.filter(next_fire_at__lte=now).exists()
+
+
+def test_after_travel_reminders_ring_at_the_same_local_time_in_the_new_zone(user, subscribe, ticker):
+    from accounts.services import profile_update
+
+    subscribe(user)
+    with time_machine.travel(utc(2025, 6, 1, 12), tick=False):
+        make_schedule(user, times=["08:00"], zone="Europe/Berlin", now=utc(2025, 6, 1, 12))
+        profile_update(user=user, time_zone="America/New_York")
+    sent = ticker.run(utc(2025, 6, 1, 12), utc(2025, 6, 2, 14), step=timedelta(minutes=5))
+    assert [local(d.fire_at, "America/New_York") for d in sent] == ["06-02 08:00"]
