@@ -9,6 +9,7 @@ from accounts.timezones import available_time_zones
 
 # Templates other apps contribute to the settings page, in order.
 SETTINGS_SECTIONS: list[str] = [
+    "reminders/settings_section.html",
     "frontend/settings_storage.html",
     "accounts/privacy_section.html",
 ]
