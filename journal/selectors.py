@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -89,3 +90,9 @@ def pain_entries_by_local_day(
     ):
         days[entry.local_date].append(entry)
     return dict(sorted(days.items()))
+
+
+def users_with_massage_since(*, user_ids: Iterable[int], since: datetime) -> set[int]:
+    """Users among ``user_ids`` with a live massage at or after ``since`` (reminders skip them)."""
+    rows = MassageSession.objects.filter(user_id__in=list(user_ids), occurred_at__gte=since, deleted=False)
+    return set(rows.values_list("user_id", flat=True).distinct())

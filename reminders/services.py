@@ -11,9 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils import timezone
 
@@ -184,24 +182,10 @@ def test_notification_create(*, user: AbstractBaseUser, now: datetime | None = N
 
 # --- Journal hook ----------------------------------------------------------------------------
 def users_with_recent_massage(user_ids: Iterable[int], *, since: datetime) -> set[int]:
-    """Users among ``user_ids`` who logged a massage at or after ``since``.
+    """Users among ``user_ids`` who logged a (not deleted) massage at or after ``since``."""
+    from journal.selectors import users_with_massage_since
 
-    The journal app owns MassageSession; reminders work without it (empty set)."""
-    try:
-        model = apps.get_model("journal", "MassageSession")
-    except LookupError:
-        return set()
-    try:
-        model._meta.get_field("occurred_at")
-    except FieldDoesNotExist:
-        return set()
-    rows = model.objects.filter(user_id__in=list(user_ids), occurred_at__gte=since)
-    try:
-        model._meta.get_field("deleted")
-        rows = rows.filter(deleted=False)
-    except FieldDoesNotExist:
-        pass
-    return set(rows.values_list("user_id", flat=True).distinct())
+    return users_with_massage_since(user_ids=user_ids, since=since)
 
 
 def recent_massage_logged(user_id: int, since: datetime) -> bool:

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from glute_pwa.tasks_util import PUBLISH_RETRY_POLICY
 from reminders.models import Delivery, PushSubscription, ReminderSchedule
 from reminders.schedule import GRACE, Plan, QuietHours, parse_hhmm, plan_due
 from reminders.services import RECENT_MASSAGE_WINDOW, deadline_for, users_with_recent_massage
@@ -38,10 +39,17 @@ def enqueue_deliveries(ids: Iterable[int]) -> None:
     ids = list(ids)
     if not ids:
         return
-    # One producer (one broker connection) for the whole batch, not one per message.
-    with send_delivery.app.producer_or_acquire() as producer:
-        for delivery_id in ids:
-            send_delivery.apply_async((delivery_id,), producer=producer)
+    try:
+        # One producer (one broker connection) for the whole batch, not one per message.
+        with send_delivery.app.producer_or_acquire() as producer:
+            for delivery_id in ids:
+                send_delivery.apply_async(
+                    (delivery_id,), producer=producer, retry=True, retry_policy=PUBLISH_RETRY_POLICY
+                )
+    except Exception:
+        # The deliveries are safe in the database as pending: the tick's sweep
+        # (deliveries_requeue_stale) sends them once the broker is back.
+        logger.warning("broker unreachable; %d deliveries wait for the next sweep", len(ids), exc_info=True)
 
 
 @dataclass

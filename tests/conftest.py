@@ -101,3 +101,34 @@ def _fresh_rate_limits() -> Iterator[None]:
 def _fast_password_hashing(settings: object) -> None:
     """PBKDF2's million rounds make every sign-in take ~0.3 s; tests check behaviour, not hash strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: a real refused connection
+
+
+def forget_broker_connections() -> None:
+    """Drop Celery's pools so the next send uses the broker URL configured now
+    (kombu keeps pools per URL; nothing is closed)."""
+    from glute_pwa.celery import app
+
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_down(monkeypatch: pytest.MonkeyPatch, settings: object) -> Iterator[None]:
+    """Broker and cache both pointed at a Redis that is not there; tasks really sent, not eager."""
+    from glute_pwa.celery import app
+
+    monkeypatch.setitem(app.conf, "broker_url", DEAD_REDIS)
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "glute_pwa.cache.ResilientRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    forget_broker_connections()
+    yield
+    forget_broker_connections()

@@ -23,32 +23,7 @@ from tests import isolation_registry as registry
 from tests.services import need_redis
 
 ROOT = Path(__file__).resolve().parents[2]
-DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1: a real refused connection
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def redis_down(monkeypatch, settings):
-    """Broker and cache both pointed at a Redis that is not there; tasks really sent, not eager."""
-    monkeypatch.setitem(celery_app.conf, "broker_url", DEAD_REDIS)
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "glute_pwa.cache.ResilientRedisCache",
-            "LOCATION": DEAD_REDIS,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-    _forget_broker_connections()
-    yield
-    _forget_broker_connections()
-
-
-def _forget_broker_connections() -> None:
-    # The connection and producer pools are built once from the broker URL; drop them so the
-    # next send uses the URL now configured (kombu keeps pools per URL, nothing is closed).
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 def test_enqueue_reports_failure_quickly_instead_of_raising(redis_down, caplog):

@@ -19,6 +19,8 @@ FACTS_FILE = Path(__file__).resolve().parents[3] / "shared" / "guide-facts.md"
 def facts_text() -> str:
     need(FACTS_FILE.exists(), f"the guide's source notes at {FACTS_FILE}")
     return FACTS_FILE.read_text()
+
+
 _TAG = re.compile(r"<[^>]+>")
 _ARTICLE = re.compile(r'<article class="guide-article".*?</article>', re.S)
 

@@ -157,18 +157,43 @@ def test_two_ticks_at_once_send_each_occurrence_once(user, subscribe, ticker):
     assert Delivery.objects.count() == 1 and len(ticker.queued) == 1
 
 
-def test_a_massage_logged_recently_skips_the_reminder(user, subscribe, ticker, monkeypatch):
+def _log_massage(user, at: datetime, *, deleted: bool = False) -> None:
+    from journal.services.records import record_create, record_delete
+
+    session = record_create(
+        user=user,
+        record_type="massage_session",
+        data={
+            "occurred_at": at,
+            "time_zone": "UTC",
+            "portion": "anterior",
+            "side": "left",
+            "tool": "ball",
+            "minutes": 5,
+            "pain_before": 5,
+        },
+    )
+    if deleted:
+        record_delete(user=user, record=session)
+
+
+def test_a_massage_logged_recently_skips_the_reminder(user, subscribe, ticker):
     subscribe(user)
     make_schedule(user, times=["08:00"], zone="UTC", now=utc(2025, 6, 1, 7))
-    monkeypatch.setattr("reminders.tick.users_with_recent_massage", lambda ids, since: set(ids))
+    _log_massage(user, utc(2025, 6, 1, 7, 15))
     assert ticker.run(utc(2025, 6, 1, 8), utc(2025, 6, 1, 8, 1)) == []
     assert Delivery.objects.get().status == "skipped"
 
 
-def test_without_journal_massages_nothing_counts_as_recent(user):
+def test_an_old_or_deleted_massage_does_not_skip_the_reminder(user, subscribe, ticker):
     from reminders.services import recent_massage_logged
 
-    assert recent_massage_logged(user.pk, utc(2025, 6, 1)) is False
+    subscribe(user)
+    make_schedule(user, times=["08:00"], zone="UTC", now=utc(2025, 6, 1, 7))
+    _log_massage(user, utc(2025, 5, 31, 8))
+    _log_massage(user, utc(2025, 6, 1, 7, 30), deleted=True)
+    assert recent_massage_logged(user.pk, utc(2025, 6, 1, 5)) is False
+    assert len(ticker.run(utc(2025, 6, 1, 8), utc(2025, 6, 1, 8, 1))) == 1
 
 
 def test_a_snooze_fires_once_thirty_minutes_later(user, subscribe, ticker):
