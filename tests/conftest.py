@@ -43,6 +43,22 @@ def _celery_eager(settings: object) -> Iterator[None]:
     app.conf.task_always_eager = False
 
 
+@pytest.fixture(scope="session")
+def _session_vapid_keys() -> dict[str, str]:
+    from reminders.vapid import generate_vapid_keys
+
+    return generate_vapid_keys()
+
+
+@pytest.fixture(autouse=True)
+def vapid(settings: object, _session_vapid_keys: dict[str, str]) -> dict[str, str]:
+    """Every real run has VAPID keys (run.py makes them once, production sets them): so do tests."""
+    settings.VAPID_PUBLIC_KEY = _session_vapid_keys["public_key"]
+    settings.VAPID_PRIVATE_KEY = _session_vapid_keys["private_key"]
+    settings.VAPID_SUBJECT = "mailto:reminders@minimus.test"
+    return _session_vapid_keys
+
+
 _usernames = count(1)
 
 

@@ -71,9 +71,31 @@ def _massage(user: User) -> dict[str, str]:
     return {"pk": str(session.id)}
 
 
+def _push_subscription(user: User) -> dict[str, str]:
+    from reminders.services import subscription_upsert
+
+    subscription = subscription_upsert(
+        user=user,
+        endpoint=f"https://push.example.invalid/owner-{user.pk}",
+        p256dh="BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+        auth="tBHItJI5svbpez7KI4CCXg",
+        user_agent="owner's phone",
+    )
+    return {"pk": str(subscription.pk)}
+
+
+def _reminder(user: User) -> dict[str, str]:
+    from reminders.services import schedule_create
+
+    schedule = schedule_create(user=user, times=["08:00"], weekdays=[0, 2, 4], time_zone="Europe/Berlin")
+    return {"pk": str(schedule.pk)}
+
+
 OBJECT_FACTORIES: dict[str, Callable[[User], dict[str, str]]] = {
     "api-entry": _pain_entry,
     "api-massage": _massage,
+    "api-push-subscription": _push_subscription,
+    "api-reminder": _reminder,
 }
 
 # Routes without path parameters that act on the signed-in user's own data.
@@ -96,6 +118,10 @@ OWN_DATA_URLS: set[str] = {
     "api-massages",
     "api-sync-push",
     "api-sync-pull",
+    "api-push-subscriptions",
+    "api-reminders",
+    "api-reminders-test",
+    "api-reminders-snooze",
 }
 
 # Routes that show no user data and need no object.
@@ -116,6 +142,7 @@ PUBLIC_URLS: set[str] = {
     "manifest",
     "api-schema",
     "api-docs",
+    "api-push-key",
 }
 
 # Public routes with parameters: URL name -> sample kwargs.
@@ -173,7 +200,18 @@ HOSTILE_REQUESTS: list[Callable[[dict[str, dict[str, str]]], list[tuple[str, str
 ]
 
 # fn(user) creating data that has no URL of its own (deliveries, sync state...).
-SEEDS: list[Callable[[User], None]] = []
+def _delivery(user: User) -> None:
+    from django.utils import timezone
+
+    from reminders.models import Delivery
+
+    now = timezone.now()
+    Delivery.objects.create(
+        user=user, kind=Delivery.Kind.TEST, occurrence_key=f"t:{user.pk}:seed", fire_at=now, deadline=now
+    )
+
+
+SEEDS: list[Callable[[User], None]] = [_delivery]
 
 
 def seed_everything(user: User) -> dict[str, dict[str, str]]:

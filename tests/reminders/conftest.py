@@ -6,17 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from reminders.vapid import generate_vapid_keys
 from tests.reminders.fakepush import FakePushService
-
-
-@pytest.fixture
-def vapid(settings: object) -> dict[str, str]:
-    keys = generate_vapid_keys()
-    settings.VAPID_PUBLIC_KEY = keys["public_key"]
-    settings.VAPID_PRIVATE_KEY = keys["private_key"]
-    settings.VAPID_SUBJECT = "mailto:reminders@minimus.test"
-    return keys
 
 
 @pytest.fixture

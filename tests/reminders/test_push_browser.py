@@ -2,14 +2,15 @@
 
 Chromium's DevTools protocol delivers the push (ServiceWorker.deliverPushMessage)
 with the exact payload the server builds. A system notification cannot be
-clicked in headless Chromium, so the test runs the service worker's own click
-handler on the notification getNotifications() returns (see push_test_sw.js).
+clicked in headless Chromium, so the test runs the real service worker's own
+click handler (self.minimusPush.handleNotificationClick, the one the
+notificationclick event calls) inside the worker on the notification
+getNotifications() returns.
 """
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -21,7 +22,6 @@ from tests.services import CHROMIUM_ARGS, CHROMIUM_PATH
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TEST_SW = Path(__file__).with_name("push_test_sw.js")
 NOTIFICATIONS_JS = """
 navigator.serviceWorker.ready
   .then((r) => r.getNotifications())
@@ -48,10 +48,7 @@ def push_context(playwright_instance, tmp_path):
 
 
 @pytest.fixture
-def push_page(push_context, live_server, login, user, monkeypatch):
-    import pwa.app_settings
-
-    monkeypatch.setattr(pwa.app_settings, "PWA_SERVICE_WORKER_PATH", str(TEST_SW))
+def push_page(push_context, live_server, login, user):
     context = push_context
     context.grant_permissions(["notifications"], origin=live_server.url)
     login(context, user)
@@ -83,7 +80,17 @@ def push_page(push_context, live_server, login, user, monkeypatch):
             {"origin": live_server.url, "registrationId": registrations[-1], "data": payload.decode()},
         )
 
+    def tap(tag: str, action: str = "") -> None:
+        """Run the shipped notificationclick handler in the real service worker."""
+        [worker] = context.service_workers
+        worker.evaluate(
+            "([tag, action]) => self.registration.getNotifications({tag})"
+            ".then((found) => self.minimusPush.handleNotificationClick(found[0], action))",
+            [tag, action],
+        )
+
     page.deliver = deliver
+    page.tap_notification = tap
     return page
 
 
@@ -137,10 +144,7 @@ def test_a_pushed_reminder_shows_a_notification_and_a_tap_opens_the_journal(push
     assert shown["icon"].endswith("/static/icons/icon.svg")
     assert shown["actions"] == ["Log massage", "Snooze 30 min"]
 
-    push_page.evaluate(
-        "navigator.serviceWorker.controller.postMessage("
-        "{type: 'test-notification-click', tag: 'm:1:20251126T0800Z'})"
-    )
+    push_page.tap_notification("m:1:20251126T0800Z")
     push_page.wait_for_url(live_server.url + "/journal/?log=massage")
     assert push_page.evaluate(NOTIFICATIONS_JS) == []  # the tap closed it
 
@@ -158,10 +162,7 @@ def test_snooze_from_the_notification_creates_a_reminder_in_thirty_minutes(push_
     push_page.deliver(build_payload(massage_delivery(user, "m:3:20251126T0800Z")))
     wait_for_notifications(push_page, 1)
     before = timezone.now()
-    push_page.evaluate(
-        "navigator.serviceWorker.controller.postMessage("
-        "{type: 'test-notification-click', tag: 'm:3:20251126T0800Z', action: 'snooze'})"
-    )
+    push_page.tap_notification("m:3:20251126T0800Z", "snooze")
     deadline = time.monotonic() + 10
     while (
         not ReminderSchedule.objects.filter(user=user, one_off=True).exists() and time.monotonic() < deadline

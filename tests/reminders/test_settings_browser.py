@@ -93,7 +93,8 @@ def test_safari_in_a_tab_on_iphone_explains_how_to_install(browser, live_server,
         login(context, user)
         page = context.new_page()
         page.goto(live_server.url + "/settings/")
-        assert page.get_by_text("Add to Home Screen").is_visible()
-        assert page.get_by_text("reminders need the installed app").is_visible()
+        section = page.locator("#reminders")
+        section.get_by_text("reminders need the installed app").wait_for()
+        assert section.get_by_text("Add to Home Screen").is_visible()
     finally:
         context.close()
