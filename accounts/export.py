@@ -33,6 +33,7 @@ EXPORT_SECTIONS: list[str] = [
     "accounts.export.ProfileSection",
     "journal.export.PainEntrySection",
     "journal.export.MassageSessionSection",
+    "reminders.export.ReminderSection",
 ]
 
 

@@ -64,7 +64,7 @@ def test_importing_the_same_file_twice_doubles_nothing(user_client, user):
     assert first.status_code == 200
     assert first.json()["imported"]["pain_entries"] == 1  # restored to 7
     second = user_client.post("/api/import", document, format="json")
-    assert second.json()["imported"] == {"profile": 0, "pain_entries": 0, "massage_sessions": 0}
+    assert set(second.json()["imported"].values()) == {0}
     assert PainEntry.objects.filter(user=user).count() == 2  # the live one and the tombstone
     assert PainEntry.objects.get(pk=entry.pk).intensity == 7
 
