@@ -148,20 +148,31 @@ export async function pendingMutations(db, limit = 500) {
   return items.filter((item) => item.state === "pending").slice(0, limit);
 }
 
-// A push answered: mutations up to lastMutationId are confirmed; rejected ones stay in the
-// outbox (not sent again) so the user sees "not saved: why" and can fix or discard them.
+// A push (or a pull) answered: mutations up to lastMutationId are confirmed. Rejected ones stay
+// in the outbox, not sent again, so the user sees "not saved: why" and can fix or discard
+// them; "gone" (an edit of a record deleted elsewhere) is dropped with its record, as the
+// protocol says a delete is final.
 export async function confirmPushed(db, lastMutationId, rejected = []) {
-  const errorsById = new Map(rejected.map((item) => [item.id, item.errors || {}]));
-  const tx = db.transaction("outbox", "readwrite");
-  for (const item of await tx.store.getAll(IDBKeyRange.upperBound(lastMutationId))) {
-    if (item.state !== "pending") continue;
-    if (errorsById.has(item.mutation_id)) {
-      await tx.store.put({ ...item, state: "rejected", errors: errorsById.get(item.mutation_id) });
+  const tx = db.transaction(["records", "outbox"], "readwrite");
+  await confirmInTransaction(tx, lastMutationId, rejected);
+  await tx.done;
+}
+
+async function confirmInTransaction(tx, lastMutationId, rejected) {
+  const byId = new Map(rejected.map((item) => [item.id, item]));
+  const outbox = tx.objectStore("outbox");
+  for (const item of await outbox.getAll(IDBKeyRange.bound(1, Math.max(1, lastMutationId)))) {
+    if (item.state !== "pending" || item.mutation_id > lastMutationId) continue;
+    const rejection = byId.get(item.mutation_id);
+    if (rejection && rejection.code === "gone") {
+      await outbox.delete(item.mutation_id);
+      await tx.objectStore("records").delete(item.record_id);
+    } else if (rejection) {
+      await outbox.put({ ...item, state: "rejected", code: rejection.code, errors: rejection.errors || {} });
     } else {
-      await tx.store.delete(item.mutation_id);
+      await outbox.delete(item.mutation_id);
     }
   }
-  await tx.done;
 }
 
 // After a 409 "gap" the server's counter is behind our first pending id (our confirmed items
@@ -194,14 +205,12 @@ function applyMutation(record, item) {
 // Applies one pulled page and saves its cursor in one transaction. Outbox items the server
 // has confirmed (lastMutationId, read in the same snapshot as the page) are dropped first;
 // the rest are re-applied over the pulled rows so the screen never jumps back.
-export async function applyPulledPage(db, { changes, cursor, lastMutationId }) {
+export async function applyPulledPage(db, { changes, cursor, lastMutationId, rejected = [] }) {
   const tx = db.transaction(["records", "outbox", "meta"], "readwrite");
   const records = tx.objectStore("records");
   const outbox = tx.objectStore("outbox");
-  if (typeof lastMutationId === "number") {
-    for (const item of await outbox.getAll(IDBKeyRange.bound(1, lastMutationId))) {
-      if (item.state === "pending") await outbox.delete(item.mutation_id);
-    }
+  if (typeof lastMutationId === "number" && lastMutationId > 0) {
+    await confirmInTransaction(tx, lastMutationId, rejected);
   }
   const unconfirmed = await outbox.getAll();
   const touched = new Set();
@@ -270,4 +279,23 @@ export async function resolveRejected(db, mutationId, { fields, discard = false 
 function stripLocal(record) {
   const { version, type, deleted, updated_at, ...fields } = record;
   return fields;
+}
+
+// The server bound our client id to another account: start a fresh client whose mutation
+// ids begin at 1 again, keeping every pending change in order.
+export async function takeNewClientId(db) {
+  const tx = db.transaction(["outbox", "meta"], "readwrite");
+  const outbox = tx.objectStore("outbox");
+  const items = await outbox.getAll();
+  for (const item of items) await outbox.delete(item.mutation_id);
+  let next = 1;
+  for (const item of items.filter((entry) => entry.state === "pending")) {
+    await outbox.put({ ...item, mutation_id: next++ });
+  }
+  for (const item of items.filter((entry) => entry.state !== "pending")) {
+    await outbox.put({ ...item, mutation_id: -Math.abs(item.mutation_id) });
+  }
+  await tx.objectStore("meta").put(newId(), "client_id");
+  await tx.objectStore("meta").put(next, "next_mutation_id");
+  await tx.done;
 }

@@ -25,7 +25,9 @@ async function startSession() {
     engine.addEventListener("status", (event) => renderSyncStatus(statusElement, event.detail));
   }
   engine.start();
-  return { db, engine, userId };
+  const journal = { db, engine, userId };
+  document.querySelectorAll("[data-logout-form]").forEach((form) => guardSignOut(form, journal));
+  return journal;
 }
 
 // Safari drops the storage of sites unused for 7 days unless persistence is granted.
@@ -34,4 +36,34 @@ export function askForPersistentStorage() {
   if (persistenceAsked) return;
   persistenceAsked = true;
   navigator.storage?.persist?.().catch(() => {});
+}
+
+// Signing out with changes not yet on the server: say so before they are left behind.
+// They stay in this user's database and go out when the same user signs in again; after a
+// clean sign-out the local journal is deleted.
+export function guardSignOut(form, { db, engine, userId }) {
+  let confirmed = false;
+  form.addEventListener("submit", async (event) => {
+    if (confirmed) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const { outboxSummary, deleteJournalDb } = await import("./db.js");
+    const { pending, rejected } = await outboxSummary(db);
+    const unsynced = pending + rejected.length;
+    if (unsynced && navigator.onLine) {
+      engine.requestSync(0);
+    }
+    if (unsynced) {
+      const ok = confirm(
+        `${unsynced} ${unsynced === 1 ? "change is" : "changes are"} not yet synced. ` +
+          "They stay on this phone and are sent when you sign in again. Sign out anyway?",
+      );
+      if (!ok) return;
+    } else {
+      db.close();
+      await deleteJournalDb(userId).catch(() => {});
+    }
+    confirmed = true;
+    form.requestSubmit();
+  });
 }

@@ -111,6 +111,13 @@ export class SyncEngine extends EventTarget {
   }
 
   async handleFailure(error) {
+    if (error instanceof HttpError && error.status === 403 && /client_id/.test(error.data?.detail || "")) {
+      // Our client id is bound to another account (a copied profile?): take a fresh one.
+      await store.takeNewClientId(this.db);
+      this.requestSync(0);
+      return;
+    }
+    // Session authentication answers 403 when the session has expired.
     if (error instanceof HttpError && (error.status === 401 || error.status === 403)) {
       // Keep the outbox; the same user signing in again finds it in the same database.
       await this.refreshStatus({ phase: "auth", message: "Sign in again to sync" });
@@ -167,9 +174,10 @@ export class SyncEngine extends EventTarget {
     }
   }
 
-  // 409 gap: the server's counter for this client is below our first pending id - 1.
+  // 409 mutation_gap: the server needs `expected` next, but our first pending id is higher
+  // (confirmed items went missing, e.g. a restored phone backup): renumber to follow on.
   async recoverFromGap(data, firstPendingId) {
-    let serverLast = typeof data?.last_mutation_id === "number" ? data.last_mutation_id : null;
+    let serverLast = typeof data?.expected === "number" ? data.expected - 1 : null;
     if (serverLast === null) {
       await this.pullAll();
       serverLast = this.serverLastMutationId ?? 0;
@@ -183,7 +191,12 @@ export class SyncEngine extends EventTarget {
     let changed = false;
     for (let page = 0; page < 1000; page += 1) {
       const cursor = (await store.getMeta(this.db, "cursor")) || 0;
-      const data = await this.request(`/api/sync/pull?cursor=${cursor}&limit=${PAGE_SIZE}`, {
+      // Ask for rejections among the mutations this pull may confirm, in case a push's
+      // answer (which lists them) was lost on the way.
+      const [firstPending] = await store.pendingMutations(this.db, 1);
+      const rejectedAfter = firstPending ? `&rejected_after=${firstPending.mutation_id - 1}` : "";
+      const query = `cursor=${cursor}&limit=${PAGE_SIZE}&schema=${SCHEMA}${rejectedAfter}`;
+      const data = await this.request(`/api/sync/pull?${query}`, {
         headers: { "X-Client-Id": clientId },
       });
       if (data.reset) {
@@ -197,6 +210,7 @@ export class SyncEngine extends EventTarget {
         changes: data.changes || [],
         cursor: data.cursor,
         lastMutationId: data.last_mutation_id,
+        rejected: data.rejected || [],
       });
       if ((data.changes || []).length) changed = true;
       if (!data.more) break;
