@@ -23,7 +23,7 @@ def test_logging_pain_from_home_takes_three_taps(page, context, live_server, log
     counter = TapCounter()
 
     counter.tap(page.get_by_role("link", name="Log pain now"), "open the log screen")
-    page.locator("#pain-form[data-ready]").wait_for()
+    page.locator("#pain-form[data-ready]").wait_for(state="attached")
     counter.tap(page.get_by_role("button", name="outer thigh, right", exact=True), "tap the zone")
     counter.tap(page.get_by_role("button", name="6", exact=True), "tap the intensity (saves)")
 
@@ -41,7 +41,7 @@ def test_logging_pain_from_home_takes_three_taps(page, context, live_server, log
 def test_same_as_last_time_is_one_tap_on_home(page, context, live_server, login, user):
     login(context, user)
     page.goto(live_server.url + "/journal/#log")
-    page.locator("#pain-form[data-ready]").wait_for()
+    page.locator("#pain-form[data-ready]").wait_for(state="attached")
     page.get_by_role("button", name="back / lower buttock, left", exact=True).click()
     page.get_by_role("button", name="upper calf, left", exact=True).click()
     page.get_by_text("Sitting", exact=True).click()

@@ -5,8 +5,9 @@
 // Status events ("status" on the engine, mirrored to other tabs by BroadcastChannel):
 //   {phase: "idle"|"syncing"|"offline"|"error"|"auth"|"upgrade", pending, rejected, lastSyncedAt, message}
 // "records-changed" fires when pulled or local writes changed what the screen shows.
-// Each loop also dispatches window "minimus:sync-loop" {detail: {edge: "start"|"end"}} so an
-// observer (the browser tests) can check that loops never overlap.
+// Each loop also dispatches window "minimus:sync-loop" {detail: {edge: "start"|"end"|"busy"}}
+// ("busy": another tab holds the loop) so an observer (the browser tests) can check that loops
+// never overlap.
 import { apiFetch } from "./http.js";
 import * as store from "./db.js";
 
@@ -87,7 +88,10 @@ export class SyncEngine extends EventTarget {
     });
     // Another tab holds the loop: it pushes our outbox too (same database); look again soon
     // in case it had read the outbox before our last write.
-    if (!ran) this.requestSync(BUSY_RETRY_MS);
+    if (!ran) {
+      dispatchEvent(new CustomEvent("minimus:sync-loop", { detail: { edge: "busy" } }));
+      this.requestSync(BUSY_RETRY_MS);
+    }
   }
 
   async loop() {
