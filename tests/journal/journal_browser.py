@@ -69,6 +69,16 @@ def pain_rows(username: str) -> list[dict[str, Any]]:
     )
 
 
+def viewport_screenshot(page: Any, name: str) -> Path:
+    """What a 360x740 phone shows without scrolling (the harness's screenshots are full-page)."""
+    from tests.browser_harness import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
 def run_axe(page: Any) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations on the page as it is now."""
     page.add_script_tag(path=str(AXE_PATH))

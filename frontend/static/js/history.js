@@ -83,11 +83,11 @@ export function setUpHistory(journal) {
   function entryItem(record, pendingIds) {
     const when = timeLabel(record.occurred_at, record.time_zone);
     const name = shortName(record);
-    const score = record.type === "massage_session" ? null : h("span", { class: `badge score-${record.intensity}` }, `${record.intensity}/10`);
+    const score = record.type === "massage_session" ? null : h("span", { class: "badge" }, `${record.intensity}/10`);
     const item = h(
       "li",
       { class: "entry", "data-record-id": record.id },
-      h("div", { class: "entry-main" }, h("span", { class: "entry-time" }, when), " ", h("span", { class: "entry-what" }, describeRecord(record)), " ", score),
+      h("div", { class: "entry-main" }, h("span", { class: "entry-time" }, when), " ", h("span", { class: "entry-what" }, describeRecord(record, { withScore: false })), " ", score),
       record.note ? h("p", { class: "entry-note" }, record.note) : null,
       pendingIds.has(record.id) ? h("p", { class: "entry-sync" }, "Saved on this phone, not yet synced") : null,
       h(

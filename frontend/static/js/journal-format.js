@@ -108,12 +108,13 @@ export function fromLocalInputValue(value) {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-export function describeRecord(record) {
+export function describeRecord(record, { withScore = true } = {}) {
   if (record.type === "massage_session") {
     const after = record.pain_after === null || record.pain_after === undefined ? "" : ` → ${record.pain_after}`;
     return `Massage, ${record.side} ${portionLabel(record.portion)}: ${record.minutes} min with ${toolLabel(record.tool)}, pain ${record.pain_before}${after}`;
   }
-  return `${placeLabel(record.zone, record.side)}, ${postureLabel(record.posture)}: ${record.intensity}/10`;
+  const where = `${placeLabel(record.zone, record.side)}, ${postureLabel(record.posture)}`;
+  return withScore ? `${where}: ${record.intensity}/10` : where;
 }
 
 // Tiny element builder: h("li", {class: "entry"}, "text", child).

@@ -26,8 +26,10 @@ function currentView() {
   return new URLSearchParams(location.search).has("massage") ? "massage" : "log";
 }
 
-function showView() {
+function showView({ scroll = true } = {}) {
   const view = currentView();
+  // The sections act as tabs: switching shows the new one from its top, not scrolled to the anchor.
+  if (scroll) scrollTo(0, 0);
   document.querySelectorAll("[data-view]").forEach((section) => {
     section.hidden = section.dataset.view !== view;
   });
@@ -178,7 +180,6 @@ async function main() {
   setUpMassageForm(journal);
   setUpHistory(journal);
   showAfterPrompt(document.querySelector("[data-after-prompt]"), journal);
-  if (location.hash === "" && new URLSearchParams(location.search).has("massage")) showView();
 }
 
 main();

@@ -86,6 +86,8 @@ export async function setUpMassageForm({ db, engine }) {
     };
     const record = await saveRecord(db, "massage_session", fields);
     await setMeta(db, "last_massage", { portion: fields.portion, side: fields.side, tool: fields.tool, minutes });
+    // Built before the change is announced, so the page's own prompt does not ask twice.
+    const askAfter = record.pain_after === null ? askPainAfter(record, { db, engine }) : null;
     await engine.noteLocalWrite();
     document.dispatchEvent(new CustomEvent("minimus:entry-saved"));
     form.querySelectorAll('input[name="pain_before"], input[name="pain_after"]').forEach((input) => {
@@ -100,7 +102,7 @@ export async function setUpMassageForm({ db, engine }) {
         ` ${record.minutes} min on the ${record.side} ${portionLabel(record.portion)} with ${toolLabel(record.tool)}.`,
       ),
     );
-    if (record.pain_after === null) savedCard.append(askPainAfter(record, { db, engine }));
+    if (askAfter) savedCard.append(askAfter);
     savedCard.hidden = false;
     savedCard.focus();
   });
