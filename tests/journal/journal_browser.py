@@ -84,7 +84,12 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE_PATH))
     result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5], "help": v["help"]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+            "help": v["help"],
+        }
         for v in result
         if v["impact"] in ("serious", "critical")
     ]

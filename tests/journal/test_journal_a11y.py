@@ -18,7 +18,9 @@ def ready(page) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_journal_pages_have_no_serious_accessibility_violations(browser, live_server, login, user, screenshot, scheme):
+def test_journal_pages_have_no_serious_accessibility_violations(
+    browser, live_server, login, user, screenshot, scheme
+):
     # bypass_csp: axe is injected as a script by the test only; the app never loads it.
     context = browser.new_context(viewport=PHONE_VIEWPORT, color_scheme=scheme, bypass_csp=True)
     try:
@@ -77,7 +79,9 @@ def test_the_body_map_works_with_the_keyboard(page, context, live_server, login,
     assert outline != zone.evaluate("(el) => getComputedStyle(el.parentElement).stroke"), "focus is visible"
     page.keyboard.press("Tab")
     page.keyboard.press(" ")
-    expect(page.locator("[data-zone-summary]")).to_contain_text("Chosen: Left outer thigh, Left outer lower leg")
+    expect(page.locator("[data-zone-summary]")).to_contain_text(
+        "Chosen: Left outer thigh, Left outer lower leg"
+    )
     page.keyboard.press(" ")
     expect(page.locator("[data-zone-summary]")).to_have_text("Chosen: Left outer thigh.")
     page.get_by_role("button", name="7", exact=True).focus()

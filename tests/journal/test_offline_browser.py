@@ -3,6 +3,8 @@ another device, edit/delete convergence, one sync loop across tabs."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from playwright.sync_api import expect
 
@@ -83,7 +85,14 @@ def test_entries_logged_offline_survive_a_reload_and_reach_the_server_and_anothe
         ("upper_calf", "left", "walking", 3),
     ]
     assert massage_rows("walker") == [
-        {"portion": "posterior", "side": "left", "tool": "hands", "minutes": 10, "pain_before": 6, "pain_after": None}
+        {
+            "portion": "posterior",
+            "side": "left",
+            "tool": "hands",
+            "minutes": 10,
+            "pain_before": 6,
+            "pain_after": None,
+        }
     ]
 
     other_device = browser.new_context(viewport=PHONE_VIEWPORT)
@@ -188,5 +197,5 @@ def test_two_tabs_of_one_device_never_run_two_sync_loops(context, live_server, l
     intervals.sort()
     assert len(intervals) >= 2
     assert busy >= 1, "the test never made the tabs compete for the loop"
-    for (_, previous_end), (next_start, _) in zip(intervals, intervals[1:], strict=False):
+    for (_, previous_end), (next_start, _) in itertools.pairwise(intervals):
         assert next_start >= previous_end, "two sync loops ran at the same time"
