@@ -32,12 +32,19 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class StrictUUIDField(serializers.UUIDField):
+    """A UUID sent as a string: DRF would otherwise read the number 12 as a UUID."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class RecordInputSerializer(serializers.Serializer):
     """Fields shared by every journal record a device writes."""
 
-    id = serializers.UUIDField(
-        required=False, help_text="Made on the device; the server makes one if absent."
-    )
+    id = StrictUUIDField(required=False, help_text="Made on the device; the server makes one if absent.")
     occurred_at = serializers.DateTimeField(
         help_text="When it happened, ISO 8601 (an offset or Z; naive = UTC)."
     )

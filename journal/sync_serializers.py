@@ -14,7 +14,12 @@ from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from journal.models import RECORD_MODELS, MassageSession, PainEntry
-from journal.serializers import MassageSessionOutputSerializer, PainEntryOutputSerializer, StrictIntegerField
+from journal.serializers import (
+    MassageSessionOutputSerializer,
+    PainEntryOutputSerializer,
+    StrictIntegerField,
+    StrictUUIDField,
+)
 from journal.services.sync import MAX_MUTATIONS_PER_PUSH, MAX_PULL_PAGE
 
 RECORD_TYPE_CHOICES = list(RECORD_MODELS)
@@ -42,7 +47,7 @@ class MutationListField(serializers.ListField):
 
 
 class PushRequestSerializer(serializers.Serializer):
-    client_id = serializers.UUIDField(help_text="Made once per install, kept on the device.")
+    client_id = StrictUUIDField(help_text="Made once per install, kept on the device.")
     schema = StrictIntegerField(min_value=0, help_text="The client's sync schema number.")
     mutations = MutationListField(child=MutationSerializer(), max_length=MAX_MUTATIONS_PER_PUSH)
 

@@ -101,9 +101,12 @@ def _client_lock(*, user: AbstractBaseUser, client_id: uuid.UUID) -> SyncClient:
 
 
 def _record_id(record: dict[str, Any]) -> uuid.UUID | None:
+    value = record.get("id")
+    if not isinstance(value, str):
+        return None
     try:
-        return uuid.UUID(str(record["id"]))
-    except (KeyError, ValueError, TypeError, AttributeError):
+        return uuid.UUID(value)
+    except ValueError:
         return None
 
 
