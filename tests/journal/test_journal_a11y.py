@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_harness import PHONE_VIEWPORT
-from tests.journal.journal_browser import log_pain, run_axe, viewport_screenshot, wait_until_synced
+from tests.journal.journal_browser import go_quiet, log_pain, run_axe, viewport_screenshot, wait_until_synced
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,6 +63,7 @@ def test_journal_pages_have_no_serious_accessibility_violations(
         expect(page.locator("#today-entries li")).to_have_count(4)
         assert run_axe(page) == []
         screenshot(page, f"home-today-{scheme}")
+        go_quiet(context)
     finally:
         context.close()
 

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.browser_harness import PHONE_VIEWPORT
 from tests.frontend.pwa_helpers import wait_until_offline_ready
 from tests.journal.journal_browser import (
+    go_quiet,
     log_pain,
     pain_rows,
     sign_in,
@@ -103,6 +104,7 @@ def test_entries_logged_offline_survive_a_reload_and_reach_the_server_and_anothe
         wait_until_synced(phone)
         expect(phone.locator("[data-history-list] li.entry")).to_have_count(4)
         expect(phone.locator("[data-history-list]")).to_contain_text("Right outer thigh, sitting")
+        go_quiet(other_device, context)
     finally:
         other_device.close()
     assert [e for e in page.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
@@ -153,6 +155,7 @@ def test_an_edit_on_one_device_and_a_delete_on_the_other_converge(browser, live_
             expect(screen.locator("[data-rejected-list]")).to_be_empty()
         rows = pain_rows(user.username)
         assert [(r["zone"], r["note"]) for r in rows] == [("foot", "after the stairs")]
+        go_quiet(*devices)
     finally:
         for device in devices:
             device.close()
@@ -199,3 +202,4 @@ def test_two_tabs_of_one_device_never_run_two_sync_loops(context, live_server, l
     assert busy >= 1, "the test never made the tabs compete for the loop"
     for (_, previous_end), (next_start, _) in itertools.pairwise(intervals):
         assert next_start >= previous_end, "two sync loops ran at the same time"
+    go_quiet(context)

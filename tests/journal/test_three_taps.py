@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.journal.journal_browser import pain_rows, wait_for, wait_until_synced
+from tests.journal.journal_browser import go_quiet, pain_rows, wait_for, wait_until_synced
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +36,7 @@ def test_logging_pain_from_home_takes_three_taps(page, context, live_server, log
         ("outer_thigh", "right", 6, "rest")
     ]
     assert page.console_errors == []
+    go_quiet(context)
 
 
 def test_same_as_last_time_is_one_tap_on_home(page, context, live_server, login, user):
@@ -64,3 +65,4 @@ def test_same_as_last_time_is_one_tap_on_home(page, context, live_server, login,
     ]
     expect(page.locator("#today-entries li")).to_have_count(4)
     assert page.console_errors == []
+    go_quiet(context)
