@@ -1,6 +1,7 @@
 // Entry module of every page: small, page features load their own modules.
 import { csrfToken } from "./http.js";
 import "./pwa.js";
+import { getJournal } from "./journal-session.js";
 
 function detectTimeZone() {
   try {
@@ -26,6 +27,4 @@ fillTimeZoneFields();
 export { csrfToken, detectTimeZone };
 
 // Signed in: open the journal database, start background sync and the header's sync state.
-if (document.body.dataset.user) {
-  import("./journal-session.js").then((journal) => journal.getJournal());
-}
+if (document.body.dataset.user) getJournal();

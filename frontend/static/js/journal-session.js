@@ -1,6 +1,6 @@
 // One journal session per page: the signed-in user's database, the sync engine and the
 // quiet sync status in the header. Pages get it with getJournal().
-import { openJournalDb } from "./db.js";
+import { deleteJournalDb, openJournalDb, outboxSummary } from "./db.js";
 import { SyncEngine } from "./sync.js";
 import { renderSyncStatus } from "./sync-status.js";
 
@@ -11,7 +11,11 @@ export function currentUserId() {
 }
 
 export function getJournal() {
-  if (!session) session = startSession();
+  if (!session) {
+    session = startSession();
+    // Guarded at once, so a quick tap on "Sign out" cannot slip past the check.
+    document.querySelectorAll("[data-logout-form]").forEach((form) => guardSignOut(form, session));
+  }
   return session;
 }
 
@@ -25,29 +29,19 @@ async function startSession() {
     engine.addEventListener("status", (event) => renderSyncStatus(statusElement, event.detail));
   }
   engine.start();
-  const journal = { db, engine, userId };
-  document.querySelectorAll("[data-logout-form]").forEach((form) => guardSignOut(form, journal));
-  return journal;
-}
-
-// Safari drops the storage of sites unused for 7 days unless persistence is granted.
-let persistenceAsked = false;
-export function askForPersistentStorage() {
-  if (persistenceAsked) return;
-  persistenceAsked = true;
-  navigator.storage?.persist?.().catch(() => {});
+  return { db, engine, userId };
 }
 
 // Signing out with changes not yet on the server: say so before they are left behind.
 // They stay in this user's database and go out when the same user signs in again; after a
 // clean sign-out the local journal is deleted.
-export function guardSignOut(form, { db, engine, userId }) {
+export function guardSignOut(form, journalReady) {
   let confirmed = false;
   form.addEventListener("submit", async (event) => {
     if (confirmed) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    const { outboxSummary, deleteJournalDb } = await import("./db.js");
+    const { db, engine, userId } = await journalReady;
     const { pending, rejected } = await outboxSummary(db);
     const unsynced = pending + rejected.length;
     if (unsynced && navigator.onLine) {
