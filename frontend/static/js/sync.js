@@ -10,6 +10,7 @@
 // never overlap.
 import { apiFetch } from "./http.js";
 import * as store from "./db.js";
+import { checkForUpdate } from "./pwa.js";
 
 export const SCHEMA = 1;
 const PAGE_SIZE = 500;
@@ -129,7 +130,8 @@ export class SyncEngine extends EventTarget {
     }
     if (isUpgradeRequired(error)) {
       await this.refreshStatus({ phase: "upgrade", message: "Update the app to sync" });
-      navigator.serviceWorker?.getRegistration().then((registration) => registration?.update());
+      // The service worker fetches the new app; pwa.js offers "Update". The outbox stays.
+      checkForUpdate();
       return;
     }
     if (!navigator.onLine) {

@@ -1,0 +1,75 @@
+"""History: each entry on its own local day wherever the phone is now, filters, delete with undo."""
+
+import pytest
+from playwright.sync_api import expect
+from rest_framework.test import APIClient
+
+from tests.browser_harness import PHONE_VIEWPORT
+from tests.journal.helpers import massage_payload, pain_payload
+from tests.journal.journal_browser import go_quiet, pain_rows, wait_for, wait_until_synced
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def seed(user, *payloads) -> None:
+    client = APIClient()
+    client.force_login(user)
+    for url, payload in payloads:
+        assert client.post(url, payload, format="json").status_code == 201
+
+
+def test_entries_are_grouped_by_the_local_day_they_were_logged_on(browser, live_server, login, user):
+    seed(
+        user,
+        # 00:30 on 11 March in Berlin is still 10 March in New York, where the phone is now.
+        ("/api/entries/", pain_payload(occurred_at="2026-03-10T23:30:00Z", time_zone="Europe/Berlin")),
+        (
+            "/api/entries/",
+            pain_payload(occurred_at="2026-03-10T22:30:00Z", time_zone="Europe/Berlin", zone="foot"),
+        ),
+        ("/api/massages/", massage_payload(occurred_at="2026-03-10T19:00:00Z", time_zone="Europe/Berlin")),
+    )
+    context = browser.new_context(viewport=PHONE_VIEWPORT, timezone_id="America/New_York", locale="en-US")
+    try:
+        login(context, user)
+        page = context.new_page()
+        page.goto(live_server.url + "/journal/#history")
+        wait_until_synced(page)
+        days = page.locator("[data-history-list] section.day")
+        expect(days).to_have_count(2)
+        expect(days.nth(0).locator("h3")).to_have_text("Wednesday, March 11")
+        expect(days.nth(0).locator("li.entry")).to_contain_text(["Left outer thigh"])
+        expect(days.nth(1).locator("h3")).to_have_text("Tuesday, March 10")
+        expect(days.nth(1).locator("li.entry")).to_contain_text(["Left foot", "Massage"])
+        # Times show in the zone the entry was logged in, marked as such.
+        expect(days.nth(0).locator(".entry-time")).to_contain_text("12:30 AM GMT+1")
+
+        page.get_by_label("Zone", exact=True).select_option("foot")
+        expect(page.locator("li.entry")).to_have_count(1)
+        page.get_by_label("Zone", exact=True).select_option("")
+        page.get_by_label("Moment").select_option("walking")
+        expect(page.locator("[data-history-list]")).to_have_text("No entries match these filters.")
+        go_quiet(context)
+    finally:
+        context.close()
+
+
+def test_a_deleted_entry_comes_back_with_undo(page, context, live_server, login, user):
+    seed(user, ("/api/entries/", pain_payload(note="after the long drive")))
+    login(context, user)
+    page.goto(live_server.url + "/journal/#history")
+    wait_until_synced(page)
+    page.get_by_role("button", name="Delete Left outer thigh", exact=False).click()
+    expect(page.locator("li.entry")).to_have_count(0)
+    wait_until_synced(page)
+    assert pain_rows(user.username) == []
+
+    page.locator("[data-toast]").get_by_role("button", name="Undo").click()
+    expect(page.locator("li.entry")).to_have_count(1)
+    expect(page.locator("li.entry")).to_contain_text("after the long drive")
+    wait_until_synced(page)
+    rows = wait_for(lambda: pain_rows(user.username), what="the restored entry")
+    assert [(r["zone"], r["intensity"], r["note"]) for r in rows] == [
+        ("outer_thigh", 6, "after the long drive")
+    ]
+    go_quiet(context)
