@@ -214,12 +214,16 @@ export async function applyPulledPage(db, { changes, cursor, lastMutationId, rej
   }
   const unconfirmed = await outbox.getAll();
   const touched = new Set();
+  const deletedIds = new Set(changes.filter((change) => change.deleted).map((change) => change.id));
   for (const change of changes) {
     touched.add(change.id);
     if (change.deleted) await records.delete(change.id);
     else await records.put(change);
   }
   for (const id of touched) {
+    // A delete is final: our pending edits of a record deleted elsewhere are not re-applied
+    // (they still go out, in order, and the server answers "gone").
+    if (deletedIds.has(id)) continue;
     const mine = unconfirmed.filter((item) => item.record_id === id);
     if (!mine.length) continue;
     let record = await records.get(id);
