@@ -66,3 +66,26 @@ def test_same_as_last_time_is_one_tap_on_home(page, context, live_server, login,
     expect(page.locator("#today-entries li")).to_have_count(4)
     assert page.console_errors == []
     go_quiet(context)
+
+
+@pytest.mark.parametrize(
+    ("address", "form_shown", "spot"),
+    [
+        ("/journal/#log-pain", "#pain-form", None),
+        ("/journal/#log-massage", "#massage-form", None),
+        ("/journal/?massage=posterior", "#massage-form", "posterior"),
+        ("/journal/?massage=anterior#massage", "#massage-form", "anterior"),
+    ],
+)
+def test_links_from_the_guide_and_app_shortcuts_open_the_right_form(
+    page, context, live_server, login, user, address, form_shown, spot
+):
+    login(context, user)
+    page.goto(live_server.url + address)
+    expect(page.locator(form_shown)).to_be_visible()
+    if spot:
+        expect(page.locator(f'input[name="portion"][value="{spot}"]')).to_be_checked()
+        expect(page.locator(f'[data-spot-figure="{spot}"]')).to_be_visible()
+        guide_link = page.get_by_role("link", name="How to find the")
+        assert guide_link.get_attribute("href").startswith("/guide/self-massage/#for-the-")
+    go_quiet(context)

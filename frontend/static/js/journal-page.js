@@ -20,8 +20,12 @@ import { showAfterPrompt } from "./after-prompt.js";
 
 const VIEWS = ["log", "massage", "history"];
 
+// The manifest's shortcuts (pwa) say #log-pain and #log-massage.
+const VIEW_ALIASES = { "log-pain": "log", "log-massage": "massage" };
+
 function currentView() {
-  const name = location.hash.replace("#", "");
+  const hash = location.hash.replace("#", "");
+  const name = VIEW_ALIASES[hash] || hash;
   if (VIEWS.includes(name)) return name;
   return new URLSearchParams(location.search).has("massage") ? "massage" : "log";
 }
