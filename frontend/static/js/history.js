@@ -103,7 +103,7 @@ export function setUpHistory(journal) {
         "data-action": `after-${record.id}`,
         "aria-label": `Add pain after for the ${name}`,
         onclick: () => add.replaceWith(askPainAfter(record, journal)),
-      }, "Add pain after");
+      }, "Pain after");
       item.querySelector(".entry-actions").prepend(add);
     }
     return item;
