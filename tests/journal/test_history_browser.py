@@ -73,3 +73,38 @@ def test_a_deleted_entry_comes_back_with_undo(page, context, live_server, login,
         ("outer_thigh", 6, "after the long drive")
     ]
     go_quiet(context)
+
+
+def test_a_time_picked_on_the_log_screen_files_the_entry_under_that_local_day(
+    browser, live_server, login, user
+):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from journal.models import PainEntry
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    yesterday_late = (datetime.now(tokyo) - timedelta(days=1)).replace(
+        hour=23, minute=50, second=0, microsecond=0
+    )
+    context = browser.new_context(viewport=PHONE_VIEWPORT, timezone_id="Asia/Tokyo", locale="en-US")
+    try:
+        login(context, user)
+        page = context.new_page()
+        page.goto(live_server.url + "/journal/#log")
+        page.locator("#pain-form[data-ready]").wait_for(state="attached")
+        page.locator("#pain-form").get_by_text("Time: now").click()
+        page.get_by_label("When it happened").fill(yesterday_late.strftime("%Y-%m-%dT%H:%M"))
+        page.get_by_role("button", name="upper buttock", exact=False).first.click()
+        page.get_by_role("button", name="2", exact=True).click()
+        expect(page.locator("[data-pain-saved]")).to_contain_text("Saved")
+        page.get_by_role("link", name="History", exact=True).click()
+        yesterday = page.locator("section.day", has=page.get_by_role("heading", name="Yesterday"))
+        expect(yesterday.locator("li.entry")).to_contain_text(["11:50 PM"])
+        wait_until_synced(page)
+        row = wait_for(lambda: PainEntry.objects.filter(user=user).first(), what="the entry on the server")
+        assert row.occurred_at == yesterday_late
+        assert row.time_zone == "Asia/Tokyo"
+        go_quiet(context)
+    finally:
+        context.close()
