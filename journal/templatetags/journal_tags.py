@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
-from journal.vocabulary import POSTURES, vocabulary_json
+from journal.vocabulary import POSTURES, SIDES, ZONES, vocabulary_json
 
 register = template.Library()
 
@@ -26,3 +26,13 @@ def journal_vocabulary() -> SafeString:
 @register.simple_tag
 def posture_choices() -> list[tuple[str, str]]:
     return list(POSTURES.items())
+
+
+@register.simple_tag
+def zone_side_choices() -> list[dict[str, str]]:
+    """Every zone on each side, for the list that doubles the body map (bigger targets)."""
+    return [
+        {"zone": zone.code, "side": side, "label": f"{side.capitalize()} {zone.label}"}
+        for side in SIDES
+        for zone in ZONES
+    ]

@@ -104,3 +104,25 @@ def test_every_control_on_the_journal_has_an_accessible_name(page, context, live
             .map((el) => el.outerHTML.slice(0, 80))"""
     )
     assert unnamed == []
+
+
+def test_zones_can_also_be_picked_from_a_list_with_big_targets(page, context, live_server, login, user):
+    login(context, user)
+    page.goto(live_server.url + "/journal/#log")
+    ready(page)
+    page.get_by_text("Or pick zones from a list").click()
+    knee = page.get_by_role("checkbox", name="Right outer hollow of the knee")
+    box = page.locator("label.chip", has=knee).bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+    page.locator("label.chip", has=knee).click()
+    expect(page.get_by_role("button", name="outer hollow of the knee, right", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    page.get_by_role("button", name="foot, left", exact=True).click()
+    expect(page.get_by_role("checkbox", name="Left foot")).to_be_checked()
+    page.get_by_role("button", name="5", exact=True).click()
+    expect(page.locator("[data-pain-saved]")).to_contain_text(
+        "Saved Left foot, Right outer hollow of the knee"
+    )
+    expect(knee).not_to_be_checked()
+    go_quiet(context)

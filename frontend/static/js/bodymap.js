@@ -38,9 +38,16 @@ export function bindBodyMap(svg, { onChange = () => {} } = {}) {
     onChange([]);
   }
 
+  // Pressed or released from elsewhere (the zone list that doubles the map).
+  function setPressed(code, side, pressed) {
+    const zone = zones.find((item) => item.dataset.zone === code && item.dataset.side === side);
+    if (!zone || (zone.getAttribute("aria-pressed") === "true") === pressed) return;
+    toggle(zone);
+  }
+
   function focusFirst() {
     zones[0]?.focus();
   }
 
-  return { selected, clear, focusFirst };
+  return { selected, clear, focusFirst, setPressed };
 }

@@ -58,9 +58,12 @@ export function portionAdvice(places) {
   for (const [portion, zones] of byPortion) {
     const names = [...zones].map(zoneLabel).join(", ");
     const either = [...zones].some((zone) => vocab.zonesByCode[zone].portions.length > 1);
-    const text = either
-      ? `Pain in the ${names} can come from either portion; the ${portionLabel(portion)} is one: `
-      : `If the gluteus minimus is the cause, pain in the ${names} usually comes from its ${portionLabel(portion)}: `;
+    const rare = [...zones].some((zone) => vocab.zonesByCode[zone].rare);
+    let text = either
+      ? `Pain in the ${names} can come from either portion; the ${portionLabel(portion)} is one`
+      : `If the gluteus minimus is the cause, pain in the ${names} usually comes from its ${portionLabel(portion)}`;
+    if (rare) text += ` (its pain reaches the ${names} only rarely)`;
+    text += ": ";
     items.push(
       h(
         "li",
@@ -81,14 +84,26 @@ function setUpPainForm(journalReady) {
   const summary = form.querySelector("[data-zone-summary]");
   const savedCard = document.querySelector("[data-pain-saved]");
   const time = setUpTimeField(form);
+  const checks = [...form.querySelectorAll("[data-zone-check]")];
   const map = bindBodyMap(form.querySelector("svg.bodymap"), {
     onChange(places) {
+      const chosen = new Set(places.map((place) => `${place.zone}:${place.side}`));
+      checks.forEach((check) => {
+        check.checked = chosen.has(check.dataset.zoneCheck);
+      });
       summary.textContent = places.length
         ? `Chosen: ${places.map((place) => placeLabel(place.zone, place.side)).join(", ")}.`
         : "No zone chosen yet.";
       if (places.length) showFormError(form, "");
     },
   });
+
+  checks.forEach((check) =>
+    check.addEventListener("change", () => {
+      const [zone, side] = check.dataset.zoneCheck.split(":");
+      map.setPressed(zone, side, check.checked);
+    }),
+  );
 
   // The moment defaults to the one used last time, so a quick log is zone + number.
   journalReady.then(async ({ db }) => {
