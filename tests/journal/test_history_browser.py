@@ -108,3 +108,25 @@ def test_a_time_picked_on_the_log_screen_files_the_entry_under_that_local_day(
         go_quiet(context)
     finally:
         context.close()
+
+
+def test_pain_after_a_massage_can_be_added_later_from_the_prompt(page, context, live_server, login, user):
+    from datetime import UTC, datetime, timedelta
+
+    from journal.models import MassageSession
+
+    started = (datetime.now(UTC) - timedelta(minutes=20)).isoformat()
+    seed(user, ("/api/massages/", massage_payload(occurred_at=started, pain_before=7)))
+    login(context, user)
+    page.goto(live_server.url + "/")
+    prompt = page.locator("[data-after-prompt]")
+    expect(prompt).to_contain_text("How is the pain now?")
+    prompt.get_by_role("button", name="Pain after: 4", exact=True).click()
+    expect(prompt).to_contain_text("Pain after saved: 4/10 (before: 7)")
+    wait_until_synced(page)
+    assert wait_for(
+        lambda: MassageSession.objects.filter(user=user, pain_after=4).exists(), what="pain after"
+    )
+    page.reload()
+    expect(prompt).to_be_hidden()
+    go_quiet(context)
