@@ -203,3 +203,31 @@ def test_two_tabs_of_one_device_never_run_two_sync_loops(context, live_server, l
     for (_, previous_end), (next_start, _) in itertools.pairwise(intervals):
         assert next_start >= previous_end, "two sync loops ran at the same time"
     go_quiet(context)
+
+
+def test_a_failing_server_is_retried_with_backoff_and_nothing_is_lost(
+    page, context, live_server, login, user
+):
+    login(context, user)
+    page.goto(live_server.url + "/journal/#log")
+    page.locator("#pain-form[data-ready]").wait_for(state="attached")
+    wait_until_synced(page)
+    attempts = []
+
+    def server_down(route):
+        attempts.append(route.request.url)
+        route.fulfill(status=503, body="down for maintenance")
+
+    context.route("**/api/sync/push", server_down)
+    log_pain(page, ["outer thigh, left"], 5)
+    expect(sync_status(page)).to_have_text("1 change not yet synced")
+    page.wait_for_timeout(5000)
+    # Retries after about 0.6 s (the write), then 1-2 s, 2-4 s: a handful, not a storm.
+    assert 2 <= len(attempts) <= 4, attempts
+    assert pain_rows(user.username) == []
+
+    context.unroute("**/api/sync/push")
+    wait_until_synced(page, timeout_ms=20_000)
+    rows = wait_for(lambda: pain_rows(user.username), what="the entry after the server is back")
+    assert [(r["zone"], r["intensity"]) for r in rows] == [("outer_thigh", 5)]
+    go_quiet(context)
