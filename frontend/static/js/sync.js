@@ -73,7 +73,11 @@ export class SyncEngine extends EventTarget {
   }
 
   async run() {
-    if (this.running) return;
+    if (this.running) {
+      // A write landed while this tab's loop runs: look again once it has finished.
+      this.requestSync(BUSY_RETRY_MS);
+      return;
+    }
     if (!navigator.onLine) {
       await this.refreshStatus({ phase: "offline" });
       return;
