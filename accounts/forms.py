@@ -28,3 +28,16 @@ class TimeZoneForm(forms.Form):
         help_text="Reminders fire and days start in this zone.",
         widget=forms.TextInput(attrs={"list": "time-zone-names", "autocomplete": "off"}),
     )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Export file (.json)")
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Deleting cannot be undone. Export your data first if you want to keep it.",
+    )

@@ -35,6 +35,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Before django.contrib.admin: our registration/ templates must win over the admin's.
+    "frontend",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -51,7 +53,6 @@ INSTALLED_APPS = [
     "guide",
     "journal",
     "reminders",
-    "frontend",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +127,14 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10, minimum=1)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Keep failed attempts only (for lock-outs), not a log of every successful sign-in.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "glute_pwa.clientip.client_ip"
+# Proxies in front of the app that append to X-Forwarded-For (Caddy in docker-compose).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0, minimum=0)
+# Sign-ups per client IP per hour (HTML form and API alike).
+SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 10, minimum=1)
 
 # --- Internationalisation --------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -186,6 +194,24 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 # Reject oversized requests before they reach a view (413 from the API layer).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
+# An export file uploaded for import may be larger than an ordinary request body.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+# --- Cache ------------------------------------------------------------------------------
+# Rate-limit counters only. Several gunicorn workers must share them, so production
+# uses Redis; a Redis outage degrades to "no cache" (glute_pwa/cache.py), never to 500s.
+CACHE_URL = env_str("CACHE_URL", env_str("REDIS_URL") if PRODUCTION else "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "glute_pwa.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "minimus",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Email ---------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -201,16 +227,22 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Minimus <noreply@localhost>"
 
 # --- REST framework -----------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes "not signed in" a 401 (the sync client
+    # asks to sign in again), distinct from a 403 for a missing CSRF token or permission.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "glute_pwa.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,
+    # Scoped throttles guard the unauthenticated doors (token login, sign-up); axes locks
+    # out repeated wrong passwords on top.
+    "DEFAULT_THROTTLE_RATES": {"auth": env_str("AUTH_THROTTLE_RATE", "20/min")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "glute_pwa.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -251,6 +283,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task is acknowledged only when it finished, and requeued if its worker process dies:
+# a crash mid-task means the task runs again, never that it is lost. Tasks must therefore
+# be idempotent (they take an id and call a service that checks state first).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
 
@@ -342,4 +379,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    # axes logs every sign-in at INFO; keep only lock-outs and problems (less personal data in logs).
+    "loggers": {"axes": {"level": "WARNING"}},
 }

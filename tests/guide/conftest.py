@@ -10,9 +10,15 @@ import pytest
 from django.test import Client
 
 from guide.pages import PAGES
+from tests.services import need
 
-# A copy of the project's source notes (shared/guide-facts.md), kept in git so CI can compare.
-FACTS_FILE = Path(__file__).resolve().parents[2] / "docs" / "guide-facts.md"
+# The project's source notes; CI lays shared/ beside the clone, as sessions have it.
+FACTS_FILE = Path(__file__).resolve().parents[3] / "shared" / "guide-facts.md"
+
+
+def facts_text() -> str:
+    need(FACTS_FILE.exists(), f"the guide's source notes at {FACTS_FILE}")
+    return FACTS_FILE.read_text()
 _TAG = re.compile(r"<[^>]+>")
 _ARTICLE = re.compile(r'<article class="guide-article".*?</article>', re.S)
 

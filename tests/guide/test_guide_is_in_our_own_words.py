@@ -12,7 +12,7 @@ import re
 from django.test import Client
 
 from guide.pages import PAGES
-from tests.guide.conftest import FACTS_FILE, article_html, html_to_text
+from tests.guide.conftest import article_html, facts_text, html_to_text
 
 RUN = 8
 
@@ -36,7 +36,7 @@ def all_guide_text() -> dict[str, str]:
 
 
 def test_no_run_of_eight_words_is_shared_with_the_facts_file(db):
-    fact_runs = runs(words(FACTS_FILE.read_text()))
+    fact_runs = runs(words(facts_text()))
     copied = {
         url: sorted(" ".join(run) for run in runs(words(text)) & fact_runs)
         for url, text in all_guide_text().items()
@@ -46,6 +46,6 @@ def test_no_run_of_eight_words_is_shared_with_the_facts_file(db):
 
 
 def test_the_comparison_catches_a_copied_sentence():
-    facts = words(FACTS_FILE.read_text())
+    facts = words(facts_text())
     copied_sentence = "As the notes say, " + " ".join(facts[40:52]) + "."
     assert runs(words(copied_sentence)) & runs(facts)

@@ -1,0 +1,47 @@
+"""In a real browser: download the export from settings, then delete the account with a confirm step."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_user_exports_then_deletes_their_account(page, live_server, screenshot):
+    page.goto(live_server.url + "/accounts/signup/")
+    page.get_by_label("Username").fill("leaving")
+    page.get_by_label("Password", exact=True).fill("hip-Pain-Journal-77")
+    page.get_by_label("Password confirmation").fill("hip-Pain-Journal-77")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(live_server.url + "/")
+
+    page.goto(live_server.url + "/settings/")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download JSON").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("minimus-export-")
+    document = json.loads(Path(download.path()).read_text())
+    assert document["format"] == "minimus-export"
+    assert document["profile"]["username"] == "leaving"
+
+    page.get_by_role("link", name="What Minimus stores").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Privacy"
+    page.go_back()
+
+    page.get_by_role("link", name="Delete my account").click()
+    page.get_by_label("Your password").fill("wrong-password-1")
+    page.get_by_role("button", name="Delete my account and all my data").click()
+    assert page.get_by_role("alert").inner_text().startswith("Wrong password")
+    assert get_user_model().objects.filter(username="leaving").exists()
+
+    page.get_by_label("Your password").fill("hip-Pain-Journal-77")
+    page.get_by_role("button", name="Delete my account and all my data").click()
+    page.wait_for_url(live_server.url + "/")
+    assert "have been deleted" in page.content()
+    screenshot(page, "account-deleted")
+    assert not get_user_model().objects.filter(username="leaving").exists()
+    assert page.console_errors == []

@@ -1,0 +1,100 @@
+"""What the isolation walk (tests/glute_pwa/test_isolation.py) needs to know about each URL.
+
+Every URL in the URL conf (admin aside) must be named in exactly one of the
+tables below, or the walk fails: a new endpoint cannot ship without saying how
+another user's access to it is tested. When you add an endpoint:
+
+- a route with a path parameter that names a user's object (``<uuid:pk>``):
+  add a factory to ``OBJECT_FACTORIES`` that creates one such object for a user
+  and returns the URL kwargs. The walk calls every method on it as another user
+  and expects 404 (or 403/405) with the owner's data unchanged.
+- a route without parameters that works on the caller's own data (lists,
+  sync, export, settings forms): add its name to ``OWN_DATA_URLS``. The walk
+  calls it as another user, with list filters pointing at the owner's ids,
+  and expects nothing of the owner in the answer and nothing of theirs changed.
+- a route that holds no user data (guide, schema, health): ``PUBLIC_URLS``,
+  or ``PUBLIC_PARAM_URLS`` with sample kwargs when it has parameters.
+- requests a generic walk cannot guess (a sync push that names the owner's
+  ids): a function in ``HOSTILE_REQUESTS``.
+- data with no URL of its own (reminder deliveries): a function in ``SEEDS``,
+  so the deletion test proves it goes too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+# A user object (AUTH_USER_MODEL instance); kept loose so this module imports before Django is set up.
+User = Any
+
+# URL name -> factory(user) creating one object owned by ``user``, returning the URL kwargs.
+# e.g. "entry-detail": lambda user: {"pk": str(PainEntryFactory(user=user).id)}
+OBJECT_FACTORIES: dict[str, Callable[[User], dict[str, str]]] = {}
+
+# Routes without path parameters that act on the signed-in user's own data.
+OWN_DATA_URLS: set[str] = {
+    "journal",
+    "trends",
+    "settings",
+    "time-zone-update",
+    "data-import",
+    "account-delete",
+    "api-token-create",
+    "api-token-revoke",
+    "password_change",
+    "password_change_done",
+    "api-account",
+    "api-export",
+    "api-import",
+    "api-auth-token",
+}
+
+# Routes that show no user data and need no object.
+PUBLIC_URLS: set[str] = {
+    "home",  # a welcome page when signed out; the signed-in version loads data through the API
+    "healthz",
+    "signup",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_complete",
+    "privacy",
+    "guide-index",
+    "guide-selfcheck",
+    "offline",
+    "serviceworker",
+    "manifest",
+    "api-schema",
+    "api-docs",
+}
+
+# Public routes with parameters: URL name -> sample kwargs.
+PUBLIC_PARAM_URLS: dict[str, dict[str, str]] = {
+    "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    "guide-page": {"slug": "symptoms"},
+}
+
+# Logging out mid-walk would turn every later 404 into a redirect; the walk skips
+# sending these as the attacker (they only ever affect the caller's own session).
+NOT_SENT_AS_ATTACKER: set[str] = {"logout"}
+
+# Routes that copy their query string into the page (Swagger UI's script URL): the walk sends
+# them no filters, since seeing its own input echoed back is not a leak.
+ECHOES_QUERY_STRING: set[str] = {"api-docs"}
+
+# fn(owner_ids) -> [(method, path, json_body)]: requests by another user that name the owner's
+# ids in ways only the endpoint's author knows, e.g. a sync push upserting/deleting those ids.
+# ``owner_ids`` maps URL name -> the kwargs its factory returned for the owner.
+HOSTILE_REQUESTS: list[Callable[[dict[str, dict[str, str]]], list[tuple[str, str, Any]]]] = []
+
+# fn(user) creating data that has no URL of its own (deliveries, sync state...).
+SEEDS: list[Callable[[User], None]] = []
+
+
+def seed_everything(user: User) -> dict[str, dict[str, str]]:
+    """Give ``user`` one of every kind of object the project knows; return factory kwargs by URL name."""
+    for seed in SEEDS:
+        seed(user)
+    return {name: factory(user) for name, factory in OBJECT_FACTORIES.items()}
