@@ -3,6 +3,8 @@ pulled pages under unconfirmed edits, confirmations and refusals, deletes that s
 
 import pytest
 
+from tests.journal.journal_browser import go_quiet, wait_until_synced
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Runs in the page with the app's own module and a scratch database of user "store-test".
@@ -44,7 +46,9 @@ SCENARIO = """async (steps) => {
 def scratch_page(page, context, live_server, login, user):
     login(context, user)
     page.goto(live_server.url + "/offline/")
-    return page
+    wait_until_synced(page)
+    yield page
+    go_quiet(context)
 
 
 def test_a_write_lands_with_its_outbox_entry_and_the_next_mutation_id(scratch_page):
