@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 # Bounded for CI (several thousand steps, well under a minute).
 # Raise for a longer hunt: JOURNAL_SYNC_EXAMPLES=2000.
-EXAMPLES = int(os.environ.get("JOURNAL_SYNC_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("JOURNAL_SYNC_EXAMPLES", "200"))
 STEPS = int(os.environ.get("JOURNAL_SYNC_STEPS", "25"))
 
 OCCURRED = ["2026-03-09T23:30:00Z", "2026-03-10T08:15:00Z", "2026-03-10T12:00:00Z"]
