@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -27,6 +27,7 @@ from accounts.serializers import (
     read_import_upload,
 )
 from accounts.services import profile_get, profile_update, token_for, token_revoke, user_delete
+from glute_pwa.parsers import SafeJSONParser
 
 ERROR = OpenApiResponse(description="Field messages: {field: [message]}")
 
@@ -105,7 +106,7 @@ class ExportView(APIView):
 class ImportView(APIView):
     """Merge a Minimus JSON export into the user's data, by id: importing twice doubles nothing."""
 
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [SafeJSONParser, MultiPartParser]
 
     @extend_schema(
         request={"application/json": OpenApiTypes.OBJECT, "multipart/form-data": ImportFileSerializer},

@@ -31,6 +31,8 @@ EXPORT_VERSION = 1
 # reminders apps add theirs here (e.g. "journal.export.PainEntrySection").
 EXPORT_SECTIONS: list[str] = [
     "accounts.export.ProfileSection",
+    "journal.export.PainEntrySection",
+    "journal.export.MassageSessionSection",
 ]
 
 

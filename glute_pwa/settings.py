@@ -235,7 +235,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON that is too deeply nested is a 400, not a RecursionError 500.
+    "DEFAULT_PARSER_CLASSES": ["glute_pwa.parsers.SafeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "glute_pwa.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 100,

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from glute_pwa.parsers import SafeJSONParser
 from journal.models import MassageSession, PainEntry, SyncedRecord
-from journal.parsers import SafeJSONParser
 from journal.selectors import record_get, record_list
 from journal.serializers import (
     INPUT_SERIALIZERS,

@@ -28,9 +28,53 @@ from typing import Any
 # A user object (AUTH_USER_MODEL instance); kept loose so this module imports before Django is set up.
 User = Any
 
+
 # URL name -> factory(user) creating one object owned by ``user``, returning the URL kwargs.
 # e.g. "entry-detail": lambda user: {"pk": str(PainEntryFactory(user=user).id)}
-OBJECT_FACTORIES: dict[str, Callable[[User], dict[str, str]]] = {}
+def _pain_entry(user: User) -> dict[str, str]:
+    from journal.services.records import record_create
+
+    entry = record_create(
+        user=user,
+        record_type="pain_entry",
+        data={
+            "occurred_at": "2026-11-20T08:00:00Z",
+            "time_zone": "Europe/Berlin",
+            "zone": "outer_thigh",
+            "side": "left",
+            "posture": "walking",
+            "intensity": 6,
+            "note": "owner's note",
+        },
+    )
+    return {"pk": str(entry.id)}
+
+
+def _massage(user: User) -> dict[str, str]:
+    from journal.services.records import record_create
+
+    session = record_create(
+        user=user,
+        record_type="massage_session",
+        data={
+            "occurred_at": "2026-11-20T09:00:00Z",
+            "time_zone": "Europe/Berlin",
+            "portion": "anterior",
+            "side": "left",
+            "tool": "ball",
+            "minutes": 5,
+            "pain_before": 6,
+            "pain_after": 3,
+            "note": "",
+        },
+    )
+    return {"pk": str(session.id)}
+
+
+OBJECT_FACTORIES: dict[str, Callable[[User], dict[str, str]]] = {
+    "api-entry": _pain_entry,
+    "api-massage": _massage,
+}
 
 # Routes without path parameters that act on the signed-in user's own data.
 OWN_DATA_URLS: set[str] = {
@@ -48,6 +92,10 @@ OWN_DATA_URLS: set[str] = {
     "api-export",
     "api-import",
     "api-auth-token",
+    "api-entries",
+    "api-massages",
+    "api-sync-push",
+    "api-sync-pull",
 }
 
 # Routes that show no user data and need no object.
@@ -84,10 +132,45 @@ NOT_SENT_AS_ATTACKER: set[str] = {"logout"}
 # them no filters, since seeing its own input echoed back is not a leak.
 ECHOES_QUERY_STRING: set[str] = {"api-docs"}
 
+
 # fn(owner_ids) -> [(method, path, json_body)]: requests by another user that name the owner's
 # ids in ways only the endpoint's author knows, e.g. a sync push upserting/deleting those ids.
 # ``owner_ids`` maps URL name -> the kwargs its factory returned for the owner.
-HOSTILE_REQUESTS: list[Callable[[dict[str, dict[str, str]]], list[tuple[str, str, Any]]]] = []
+def _sync_push_of_owner_ids(owner_ids: dict[str, dict[str, str]]) -> list[tuple[str, str, Any]]:
+    if "api-entry" not in owner_ids or "api-massage" not in owner_ids:
+        return []  # the walk's self-test swaps in its own factories
+    entry_id, massage_id = owner_ids["api-entry"]["pk"], owner_ids["api-massage"]["pk"]
+    upsert = {
+        "occurred_at": "2026-11-21T08:00:00Z",
+        "time_zone": "UTC",
+        "zone": "foot",
+        "side": "right",
+        "posture": "rest",
+        "intensity": 1,
+        "note": "attacker",
+    }
+    return [
+        (
+            "post",
+            "/api/sync/push",
+            {
+                "client_id": "7d0c4a4e-0000-4000-8000-00000000b0b0",
+                "schema": 1,
+                "mutations": [
+                    {"id": 1, "type": "pain_entry", "op": "upsert", "record": {"id": entry_id, **upsert}},
+                    {"id": 2, "type": "pain_entry", "op": "delete", "record": {"id": entry_id}},
+                    {"id": 3, "type": "massage_session", "op": "delete", "record": {"id": massage_id}},
+                ],
+            },
+        ),
+        # Creating a record with the owner's id must not overwrite or reveal it.
+        ("post", "/api/entries/", {"id": entry_id, **upsert}),
+    ]
+
+
+HOSTILE_REQUESTS: list[Callable[[dict[str, dict[str, str]]], list[tuple[str, str, Any]]]] = [
+    _sync_push_of_owner_ids,
+]
 
 # fn(user) creating data that has no URL of its own (deliveries, sync state...).
 SEEDS: list[Callable[[User], None]] = []
