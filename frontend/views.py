@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
 
 from accounts.services import profile_get
 from accounts.timezones import available_time_zones
@@ -15,6 +16,7 @@ SETTINGS_SECTIONS: list[str] = [
 ]
 
 
+@ensure_csrf_cookie  # "same as last time" on home writes and syncs (CSRF-checked API)
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/home.html")
 

@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
 
 
 @login_required
+@ensure_csrf_cookie  # the page's scripts push to /api/sync/push, which checks the CSRF token
 def journal_page(request: HttpRequest) -> HttpResponse:
     return render(request, "journal/journal.html")
 

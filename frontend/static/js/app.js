@@ -2,6 +2,7 @@
 import { csrfToken } from "./http.js";
 import "./pwa.js";
 import { refreshPushSubscription } from "./reminders.js";
+import { getJournal } from "./journal-session.js";
 
 function detectTimeZone() {
   try {
@@ -27,3 +28,6 @@ fillTimeZoneFields();
 refreshPushSubscription();
 
 export { csrfToken, detectTimeZone };
+
+// Signed in: open the journal database, start background sync and the header's sync state.
+if (document.body.dataset.user) getJournal();

@@ -1,0 +1,63 @@
+// One journal session per page: the signed-in user's database, the sync engine and the
+// quiet sync status in the header. Pages get it with getJournal().
+import { deleteJournalDb, openJournalDb, outboxSummary } from "./db.js";
+import { SyncEngine } from "./sync.js";
+import { renderSyncStatus } from "./sync-status.js";
+
+let session = null;
+
+export function currentUserId() {
+  return document.body.dataset.user || "";
+}
+
+export function getJournal() {
+  if (!session) {
+    session = startSession();
+    // Guarded at once, so a quick tap on "Sign out" cannot slip past the check.
+    document.querySelectorAll("[data-logout-form]").forEach((form) => guardSignOut(form, session));
+  }
+  return session;
+}
+
+async function startSession() {
+  const userId = currentUserId();
+  if (!userId) throw new Error("not signed in");
+  const db = await openJournalDb(userId);
+  const engine = new SyncEngine(db, userId);
+  const statusElement = document.getElementById("sync-status");
+  if (statusElement) {
+    engine.addEventListener("status", (event) => renderSyncStatus(statusElement, event.detail));
+  }
+  engine.start();
+  return { db, engine, userId };
+}
+
+// Signing out with changes not yet on the server: say so before they are left behind.
+// They stay in this user's database and go out when the same user signs in again; after a
+// clean sign-out the local journal is deleted.
+export function guardSignOut(form, journalReady) {
+  let confirmed = false;
+  form.addEventListener("submit", async (event) => {
+    if (confirmed) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const { db, engine, userId } = await journalReady;
+    const { pending, rejected } = await outboxSummary(db);
+    const unsynced = pending + rejected.length;
+    if (unsynced && navigator.onLine) {
+      engine.requestSync(0);
+    }
+    if (unsynced) {
+      const ok = confirm(
+        `${unsynced} ${unsynced === 1 ? "change is" : "changes are"} not yet synced. ` +
+          "They stay on this phone and are sent when you sign in again. Sign out anyway?",
+      );
+      if (!ok) return;
+    } else {
+      db.close();
+      await deleteJournalDb(userId).catch(() => {});
+    }
+    confirmed = true;
+    form.requestSubmit();
+  });
+}

@@ -1,0 +1,109 @@
+// Log a massage: spot (front/rear portion) with the guide's illustration, side, tool,
+// minutes, pain before; pain after now or later (see after-prompt.js).
+import { saveRecord, setMeta } from "./db.js";
+import { deviceTimeZone, h, portionLabel, toolLabel, vocabulary } from "./journal-format.js";
+import { setUpTimeField, showFormError } from "./journal-forms.js";
+import { askPainAfter } from "./after-prompt.js";
+
+export function scoreOptions(container, name) {
+  for (let value = 0; value <= 10; value += 1) {
+    const anchor = value === 0 ? " no pain" : value === 10 ? " worst imaginable" : "";
+    container.append(
+      h(
+        "label",
+        { class: "score" },
+        h("input", { type: "radio", name, value: String(value), "aria-label": `${value}${anchor}` }),
+        h("span", { "aria-hidden": "true" }, String(value)),
+      ),
+    );
+  }
+}
+
+function showSpot(form, portion) {
+  document.querySelectorAll("[data-spot-figure]").forEach((figure) => {
+    figure.hidden = figure.dataset.spotFigure !== portion;
+  });
+  const link = form.querySelector("[data-spot-guide]");
+  link.href = vocabulary().massage_guide_urls?.[portion] || "/guide/self-massage/";
+  link.textContent = `How to find the ${portionLabel(portion)} spot`;
+}
+
+export async function setUpMassageForm({ db, engine }) {
+  const form = document.getElementById("massage-form");
+  const savedCard = document.querySelector("[data-massage-saved]");
+  form.querySelectorAll("[data-score-options]").forEach((box) => scoreOptions(box, box.dataset.scoreOptions));
+  const time = setUpTimeField(form);
+
+  const last = await db.get("meta", "last_massage");
+  if (last) {
+    for (const name of ["portion", "side", "tool"]) {
+      const radio = form.querySelector(`input[name="${name}"][value="${last[name]}"]`);
+      if (radio) radio.checked = true;
+    }
+    if (last.minutes) form.elements.minutes.value = last.minutes;
+  }
+  // Links from the guide name the spot: /journal/?massage=anterior
+  const requested = new URLSearchParams(location.search).get("massage");
+  if (requested === "anterior" || requested === "posterior") {
+    form.querySelector(`input[name="portion"][value="${requested}"]`).checked = true;
+  }
+  showSpot(form, form.elements.portion.value);
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "portion") showSpot(form, event.target.value);
+  });
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const minutes = Number(form.elements.minutes.value);
+    const before = form.elements.pain_before.value;
+    const after = form.elements.pain_after.value;
+    const occurredAt = time.occurredAt();
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
+      showFormError(form, "Minutes: a whole number from 1 to 60.");
+      form.elements.minutes.focus();
+      return;
+    }
+    if (before === "") {
+      showFormError(form, "Pain before: tap a number from 0 to 10.");
+      form.querySelector('input[name="pain_before"]').focus();
+      return;
+    }
+    if (!occurredAt) {
+      showFormError(form, "Enter a valid time, or close the time field to use now.");
+      return;
+    }
+    showFormError(form, "");
+    const fields = {
+      occurred_at: occurredAt,
+      time_zone: deviceTimeZone(),
+      portion: form.elements.portion.value,
+      side: form.elements.side.value,
+      tool: form.elements.tool.value,
+      minutes,
+      pain_before: Number(before),
+      pain_after: after === "" ? null : Number(after),
+      note: "",
+    };
+    const record = await saveRecord(db, "massage_session", fields);
+    await setMeta(db, "last_massage", { portion: fields.portion, side: fields.side, tool: fields.tool, minutes });
+    // Built before the change is announced, so the page's own prompt does not ask twice.
+    const askAfter = record.pain_after === null ? askPainAfter(record, { db, engine }) : null;
+    await engine.noteLocalWrite();
+    document.dispatchEvent(new CustomEvent("minimus:entry-saved"));
+    form.querySelectorAll('input[name="pain_before"], input[name="pain_after"]').forEach((input) => {
+      input.checked = false;
+    });
+    time.reset();
+    savedCard.replaceChildren(
+      h(
+        "p",
+        {},
+        h("strong", {}, "Saved"),
+        ` ${record.minutes} min on the ${record.side} ${portionLabel(record.portion)} with ${toolLabel(record.tool)}.`,
+      ),
+    );
+    if (askAfter) savedCard.append(askAfter);
+    savedCard.hidden = false;
+    savedCard.focus();
+  });
+}
