@@ -196,6 +196,14 @@ def _massage_summary(sessions: list[Record]) -> dict[str, Any]:
     return {**summarise(sessions), "portions": portions}
 
 
+def local_days_needed(date_from: str | date, date_to: str | date) -> tuple[date, date]:
+    """The local days whose entries compute_trends reads for [from, to] (rolling means, weeks, safety)."""
+    first, last = _parse_day(date_from), _parse_day(date_to)
+    oldest_week_end = last - 7 * ((last - first) // 7)
+    earliest = min(oldest_week_end, last - 7 * (SAFETY_WEEKS - 1)) - 6
+    return date.fromordinal(earliest), date.fromordinal(last)
+
+
 def compute_trends(
     *,
     entries: Iterable[Record],
@@ -208,7 +216,7 @@ def compute_trends(
     if first > last:
         raise ValueError("from must not be after to")
     oldest_week_end = last - 7 * ((last - first) // 7)
-    earliest_needed = min(oldest_week_end, last - 7 * (SAFETY_WEEKS - 1)) - 6
+    earliest_needed = local_days_needed(date_from, date_to)[0].toordinal()
 
     days: dict[int, _Bucket] = {}
     depths: dict[int, int] = {}

@@ -64,7 +64,9 @@ class Device:
         seen = []
         while True:
             response = self.client.get(
-                "/api/sync/pull", {"cursor": self.cursor, "limit": limit}, HTTP_X_CLIENT_ID=str(self.client_id)
+                "/api/sync/pull",
+                {"cursor": self.cursor, "limit": limit},
+                HTTP_X_CLIENT_ID=str(self.client_id),
             )
             assert response.status_code == 200, response.content
             body = response.json()
