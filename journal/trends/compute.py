@@ -94,6 +94,7 @@ def local_day(occurred_at: str | datetime, time_zone: str) -> int:
     return occurred_at.astimezone(_zone(time_zone)).date().toordinal()
 
 
+@lru_cache(maxsize=16384)  # about 45 years of days; a trends answer formats every day it shows
 def _iso(day: int) -> str:
     return date.fromordinal(day).isoformat()
 
@@ -137,28 +138,32 @@ def _week(days: dict[int, Bucket], depths: dict[int, int], end: int) -> dict[str
             bucket.count += daily.count
             peak = max(peak, daily.peak)
         depth = max(depth, depths.get(day, 0))
-    mean_h = bucket.mean_h()
     return {
         "start": _iso(end - 6),
         "end": _iso(end),
-        "mean": from_hundredths(mean_h),
+        "mean": from_hundredths(bucket.mean_h()),
         "peak": peak if bucket.count else None,
         "count": bucket.count,
         "days_logged": logged,
         "depth": depth or None,
         "change": None,
-        "_mean_h": mean_h,
     }
 
 
+def _mean_h(week: dict[str, Any]) -> int | None:
+    """A week's rounded mean back in exact hundredths (mean is hundredths / 100)."""
+    return None if week["mean"] is None else round(week["mean"] * 100)
+
+
 def _comparison(earlier: dict[str, Any] | None, later: dict[str, Any]) -> dict[str, Any] | None:
-    if earlier is None or earlier is later or earlier["_mean_h"] is None or later["_mean_h"] is None:
+    if earlier is None or earlier is later or earlier["mean"] is None or later["mean"] is None:
         return None
+    before, after = _mean_h(earlier), _mean_h(later)
     return {
         "from_mean": earlier["mean"],
         "to_mean": later["mean"],
-        "change": (later["_mean_h"] - earlier["_mean_h"]) / 100,
-        "status": change_status(earlier["_mean_h"], later["_mean_h"]),
+        "change": (after - before) / 100,
+        "status": change_status(before, after),
     }
 
 
@@ -292,10 +297,10 @@ def trends_from_totals(
         daily.append(
             {
                 "date": _iso(day),
-                "mean": from_hundredths(bucket.mean_h()),
+                "mean": mean_hundredths(bucket.total, bucket.count) / 100,
                 "peak": bucket.peak,
                 "count": bucket.count,
-                "rolling_mean": from_hundredths(mean_hundredths(window_total, window_count)),
+                "rolling_mean": mean_hundredths(window_total, window_count) / 100,
                 "depth": depths.get(day),
             }
         )
@@ -311,8 +316,8 @@ def trends_from_totals(
     recent = [_week(days, depths, last - 7 * k) for k in range(SAFETY_WEEKS)]  # this week first
     not_improving = (
         all(week["count"] for week in recent)
-        and recent[0]["_mean_h"] >= NOT_IMPROVING_MIN_MEAN_H
-        and change_status(recent[-1]["_mean_h"], recent[0]["_mean_h"]) != BETTER
+        and _mean_h(recent[0]) >= NOT_IMPROVING_MIN_MEAN_H
+        and change_status(_mean_h(recent[-1]), _mean_h(recent[0])) != BETTER
     )
     d0, d1, d2 = (week["depth"] for week in recent[:3])
     spreading = None not in (d0, d1, d2) and d2 <= d1 <= d0 and d0 > d2
@@ -325,9 +330,6 @@ def trends_from_totals(
         _mean_rows(totals.by_posture, ("posture",)), key=lambda row: POSTURE_RANK[row["posture"]]
     )
 
-    def public(week: dict[str, Any] | None) -> dict[str, Any] | None:
-        return None if week is None else {k: v for k, v in week.items() if not k.startswith("_")}
-
     return {
         "from": _iso(first),
         "to": _iso(last),
@@ -335,14 +337,14 @@ def trends_from_totals(
         "days_logged": len(daily),
         "entry_count": sum(point["count"] for point in daily),
         "daily": daily,
-        "weeks": [public(week) for week in weeks],
+        "weeks": weeks,
         "by_zone": zone_rows,
         "by_posture": posture_rows,
         "massage": _massage_summary(totals.portions),
         "comparison": {
-            "this_week": public(this_week),
-            "last_week": public(last_week),
-            "first_week": public(first_week),
+            "this_week": this_week,
+            "last_week": last_week,
+            "first_week": first_week,
             "vs_last_week": _comparison(last_week, this_week),
             "vs_first_week": _comparison(first_week, this_week),
         },
