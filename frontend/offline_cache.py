@@ -26,6 +26,8 @@ from django.urls import reverse
 from guide.services import guide_page_urls
 
 SERVICE_WORKER_TEMPLATE = "frontend/serviceworker.js"
+# Classic scripts the worker imports: every .js file in frontend/static/sw/ (push.js first).
+WORKER_SCRIPTS_FOLDER = "sw"
 PUSH_SCRIPT = "sw/push.js"
 # Apps whose static files make the app shell; admin, API docs and django-pwa's own assets stay out.
 SHELL_STATIC_APPS = ("frontend", "guide", "journal", "reminders", "accounts")
@@ -72,23 +74,33 @@ def _static_revision(relative: str) -> str:
     return _file_digest(found) if found else ""
 
 
-def _guide_content_digest() -> str:
-    """Hash of the guide's Markdown sources (if any), so new content means new precached pages."""
+def _precached_pages_digest() -> str:
+    """Hash of what the precached pages are made of: the guide's content and the page templates."""
     digest = hashlib.sha256()
-    if apps.is_installed("guide"):
-        guide_root = Path(apps.get_app_config("guide").path)
-        for folder in ("content", "templates"):
-            for file in sorted((guide_root / folder).rglob("*")):
-                if file.is_file():
-                    digest.update(file.relative_to(guide_root).as_posix().encode())
-                    digest.update(file.read_bytes())
+    for label, folder in [("guide", "content"), ("guide", "templates"), ("frontend", "templates")]:
+        if not apps.is_installed(label):
+            continue
+        app_root = Path(apps.get_app_config(label).path)
+        for file in sorted((app_root / folder).rglob("*")):
+            if file.is_file():
+                digest.update(f"{label}/{file.relative_to(app_root).as_posix()}".encode())
+                digest.update(file.read_bytes())
     return digest.hexdigest()
+
+
+def worker_script_urls() -> list[str]:
+    folder = Path(apps.get_app_config("frontend").path) / "static" / WORKER_SCRIPTS_FOLDER
+    names = sorted(file.name for file in folder.glob("*.js"))
+    paths = [PUSH_SCRIPT] + [f"{WORKER_SCRIPTS_FOLDER}/{name}" for name in names if name != "push.js"]
+    return [static(path) for path in paths]
 
 
 def precache_entries() -> list[PrecacheEntry]:
     pages = [reverse("offline"), *guide_page_urls()]
     entries = [PrecacheEntry(url=url, revision=None) for url in dict.fromkeys(pages)]
-    entries += [PrecacheEntry(url=static(path), revision=_static_revision(path)) for path in _shell_static_paths()]
+    entries += [
+        PrecacheEntry(url=static(path), revision=_static_revision(path)) for path in _shell_static_paths()
+    ]
     return entries
 
 
@@ -103,14 +115,14 @@ def service_worker_config() -> dict:
     digest = hashlib.sha256()
     digest.update(json.dumps([[e.url, e.revision] for e in entries]).encode())
     digest.update(template_source.encode())
-    digest.update(_guide_content_digest().encode())
+    digest.update(_precached_pages_digest().encode())
     digest.update(str(getattr(settings, "MINIMUS_SW_VERSION", "")).encode())
     return {
         "version": digest.hexdigest()[:16],
         "precache": [{"url": e.url, "revision": e.revision} for e in entries],
         "offlineUrl": reverse("offline"),
         "staticUrl": settings.STATIC_URL,
-        "pushScript": static(PUSH_SCRIPT),
+        "workerScripts": worker_script_urls(),
         # Hashed names never change content, so any of them fetched at run time may be kept.
         "hashedStatic": isinstance(staticfiles_storage, ManifestFilesMixin),
         "signedInShells": signed_in_shell_urls(),

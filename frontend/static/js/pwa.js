@@ -11,6 +11,7 @@
 const SW_URL = "/serviceworker.js";
 const DRAFTS_KEY = "minimus-update-drafts";
 const LAST_USER_KEY = "minimus-offline-user";
+const SHELLS_VERSION_KEY = "minimus-offline-pages-version";
 const INSTALL_DISMISSED_KEY = "minimus-install-dismissed";
 const PERSIST_KEY = "minimus-storage-persisted";
 const DISMISS_DAYS = 30;
@@ -42,6 +43,7 @@ function showBanner(kind, text, actions) {
   }
   banner.append(message, buttons);
   banner.hidden = false;
+  document.body.classList.add("has-app-banner");
 }
 
 function hideBanner(kind) {
@@ -49,6 +51,7 @@ function hideBanner(kind) {
   banner.hidden = true;
   banner.replaceChildren();
   bannerKind = null;
+  document.body.classList.remove("has-app-banner");
 }
 
 // ---- Unsaved form input survives the reload that applies an update ----------------
@@ -157,8 +160,13 @@ async function keepSignedInPagesOffline() {
   const lastUser = localStorage.getItem(LAST_USER_KEY);
   if (lastUser && lastUser !== user) await askWorker({ type: "logout" });
   localStorage.setItem(LAST_USER_KEY, user);
-  const reply = await askWorker({ type: "cache-pages" });
-  if (reply) document.documentElement.dataset.offlineReady = "true";
+  // After an update, fetch the pages afresh so they refer to the new version's files.
+  const { version } = (await askWorker({ type: "version" })) || {};
+  const refresh = Boolean(version) && localStorage.getItem(SHELLS_VERSION_KEY) !== version;
+  const reply = await askWorker({ type: "cache-pages", refresh });
+  if (!reply) return;
+  if (version) localStorage.setItem(SHELLS_VERSION_KEY, version);
+  document.documentElement.dataset.offlineReady = "true";
 }
 
 function watchSignOut() {

@@ -21,8 +21,9 @@ const STATIC_PREVIOUS = `${PREFIX}static-previous`;
 const PAGES = `${PREFIX}pages`;
 const REVISION_HEADER = "X-Minimus-Revision";
 
-// Push and notification clicks live in their own file, owned by the reminders app.
-importScripts(CONFIG.pushScript);
+// Other parts of the app add event handlers as classic scripts in frontend/static/sw/
+// (push.js: push and notification clicks, owned by the reminders app).
+importScripts(...CONFIG.workerScripts);
 
 function isPathUnder(pathname, prefixes) {
   return prefixes.some((prefix) => pathname === prefix || pathname.startsWith(prefix));
@@ -110,7 +111,10 @@ async function forgetPages() {
 }
 
 async function cachedPage(request) {
+  // The latest visit first (pages cache), then the precached copy.
+  const pages = await caches.open(PAGES);
   return (
+    (await pages.match(request, { ignoreVary: true })) ||
     (await caches.match(request, { ignoreVary: true })) ||
     // A shortcut or link with a query string still opens the page it points at.
     (await caches.match(request, { ignoreVary: true, ignoreSearch: true }))
@@ -128,17 +132,23 @@ async function offlineFallback() {
 // Network first so pages are always current online; cache when the network fails or stalls.
 async function networkFirst(event) {
   const { request } = event;
-  const fromNetwork = fetch(request).then((response) => {
-    if (worthKeeping(response)) {
-      const copy = response.clone();
-      event.waitUntil(caches.open(PAGES).then((cache) => cache.put(request, copy)));
-    }
-    return response;
-  });
+  const fromNetwork = fetch(request);
+  // Registered at once (not when the response arrives) so the worker lives until it is stored.
+  event.waitUntil(
+    fromNetwork
+      .then((response) => {
+        if (!worthKeeping(response)) return undefined;
+        const copy = response.clone();
+        return caches.open(PAGES).then((cache) => cache.put(request, copy));
+      })
+      .catch(() => undefined),
+  );
   const stalled = new Promise((resolve) => setTimeout(resolve, CONFIG.networkTimeoutMs, "stalled"));
   try {
     const first = await Promise.race([fromNetwork, stalled]);
-    if (first !== "stalled") return first;
+    // A server error (or a proxy's 502 during a deploy) is no better than no network.
+    if (first !== "stalled" && first.status < 500) return first;
+    if (first !== "stalled") return (await cachedPage(request)) || first;
     return (await cachedPage(request)) || (await fromNetwork);
   } catch {
     return (await cachedPage(request)) || offlineFallback();
@@ -155,13 +165,14 @@ async function networkOnlyPage(request) {
 
 // Static files: cache first. Their names change with their content in production, so a
 // cached copy is never stale; unhashed names (DEBUG) are only served from the precache.
-async function cacheFirst(request) {
+async function cacheFirst(event) {
+  const { request } = event;
   const cached = await caches.match(request, { ignoreVary: true });
   if (cached) return cached;
   const response = await fetch(request);
   if (CONFIG.hashedStatic && worthKeeping(response)) {
     const copy = response.clone();
-    caches.open(STATIC_RUNTIME).then((cache) => cache.put(request, copy));
+    event.waitUntil(caches.open(STATIC_RUNTIME).then((cache) => cache.put(request, copy)));
   }
   return response;
 }
@@ -183,7 +194,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (url.pathname.startsWith(CONFIG.staticUrl)) {
-    event.respondWith(cacheFirst(request));
+    event.respondWith(cacheFirst(event));
   } else if (request.mode === "navigate") {
     event.respondWith(networkFirst(event));
   }
