@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/docs/", api_docs, name="api-docs"),
     path("api/", include("accounts.api_urls")),
     path("api/", include("journal.api_urls")),
+    path("api/", include("journal.trends.urls")),
     path("api/", include("reminders.api_urls")),
     path("", include("journal.urls")),
     path("", include("reminders.urls")),

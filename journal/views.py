@@ -3,6 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from guide.pages import RED_FLAGS_URL
+from journal.vocabulary import vocabulary_json
+
 
 @login_required
 @ensure_csrf_cookie  # the page's scripts push to /api/sync/push, which checks the CSRF token
@@ -12,4 +15,7 @@ def journal_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def trends_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "journal/trends.html")
+    # The page computes its charts in the browser from IndexedDB (works offline).
+    return render(
+        request, "journal/trends.html", {"vocabulary": vocabulary_json(), "red_flags_url": RED_FLAGS_URL}
+    )
