@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("accounts.api_urls")),
+    path("api/", include("journal.api_urls")),
     path("", include("journal.urls")),
     path("", include("reminders.urls")),
     path("", include("frontend.urls")),

@@ -1,0 +1,180 @@
+"""Journal rows and the sync bookkeeping behind them (see shared/design/sync-protocol.md).
+
+Every journal row has an id made on the device, a per-user ``version`` set by
+the server on each change, and a ``deleted`` tombstone flag so other devices
+learn of deletes. The check constraints repeat the vocabulary so that no code
+path (admin, shell, a future bug) can store a value the app cannot show.
+"""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from journal import vocabulary as vocab
+
+ZONE_CODES = [code for code, _ in vocab.ZONE_CHOICES]
+SIDE_CODES = list(vocab.SIDES)
+POSTURE_CODES = list(vocab.POSTURES)
+PORTION_CODES = list(vocab.PORTIONS)
+TOOL_CODES = list(vocab.MASSAGE_TOOLS)
+
+
+def _score_between(field: str, *, nullable: bool = False) -> Q:
+    in_range = Q(**{f"{field}__gte": vocab.INTENSITY_MIN, f"{field}__lte": vocab.INTENSITY_MAX})
+    return in_range | Q(**{f"{field}__isnull": True}) if nullable else in_range
+
+
+class SyncedRecord(models.Model):
+    """Fields every synced journal row shares."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    occurred_at = models.DateTimeField(help_text="UTC instant the pain or massage happened.")
+    time_zone = models.CharField(max_length=64, help_text="IANA zone of the device when logged.")
+    # varchar(2000): PostgreSQL enforces the length itself.
+    note = models.CharField(max_length=vocab.NOTE_MAX_LENGTH, blank=True, default="")
+    version = models.PositiveBigIntegerField(help_text="Per-user change number; orders pulls.")
+    deleted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Name used in the sync protocol ("type" of a mutation or change).
+    sync_type: str = ""
+    # Domain fields a device may write (everything but id and bookkeeping).
+    domain_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def local_date(self) -> date:
+        """The calendar day where the user was when it happened (00:30 belongs to the new day)."""
+        return self.occurred_at.astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
+
+
+class PainEntry(SyncedRecord):
+    zone = models.CharField(max_length=32, choices=vocab.ZONE_CHOICES)
+    side = models.CharField(max_length=8, choices=vocab.SIDE_CHOICES)
+    posture = models.CharField(max_length=16, choices=vocab.POSTURE_CHOICES)
+    intensity = models.PositiveSmallIntegerField()
+
+    sync_type = "pain_entry"
+    domain_fields = ("occurred_at", "time_zone", "zone", "side", "posture", "intensity", "note")
+
+    class Meta:
+        verbose_name_plural = "pain entries"
+        constraints = [
+            models.CheckConstraint(condition=_score_between("intensity"), name="pain_entry_intensity_0_10"),
+            models.CheckConstraint(condition=Q(zone__in=ZONE_CODES), name="pain_entry_zone_known"),
+            models.CheckConstraint(condition=Q(side__in=SIDE_CODES), name="pain_entry_side_known"),
+            models.CheckConstraint(condition=Q(posture__in=POSTURE_CODES), name="pain_entry_posture_known"),
+            # Pull reads (user, version > cursor) in version order: this index serves it.
+            models.UniqueConstraint(fields=["user", "version"], name="pain_entry_user_version_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "occurred_at"], name="pain_entry_user_occurred")]
+
+    def __str__(self) -> str:
+        return f"{self.zone} {self.side} {self.intensity}/10 at {self.occurred_at:%Y-%m-%d %H:%M}Z"
+
+
+class MassageSession(SyncedRecord):
+    portion = models.CharField(max_length=16, choices=vocab.PORTION_CHOICES)
+    side = models.CharField(max_length=8, choices=vocab.SIDE_CHOICES)
+    tool = models.CharField(max_length=8, choices=vocab.MASSAGE_TOOL_CHOICES)
+    minutes = models.PositiveSmallIntegerField()
+    pain_before = models.PositiveSmallIntegerField()
+    # Filled in later, once the user knows how the massage worked.
+    pain_after = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    sync_type = "massage_session"
+    domain_fields = (
+        "occurred_at",
+        "time_zone",
+        "portion",
+        "side",
+        "tool",
+        "minutes",
+        "pain_before",
+        "pain_after",
+        "note",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=vocab.MASSAGE_MINUTES_MIN, minutes__lte=vocab.MASSAGE_MINUTES_MAX),
+                name="massage_minutes_in_range",
+            ),
+            models.CheckConstraint(condition=_score_between("pain_before"), name="massage_pain_before_0_10"),
+            models.CheckConstraint(
+                condition=_score_between("pain_after", nullable=True), name="massage_pain_after_0_10"
+            ),
+            models.CheckConstraint(condition=Q(portion__in=PORTION_CODES), name="massage_portion_known"),
+            models.CheckConstraint(condition=Q(side__in=SIDE_CODES), name="massage_side_known"),
+            models.CheckConstraint(condition=Q(tool__in=TOOL_CODES), name="massage_tool_known"),
+            models.UniqueConstraint(fields=["user", "version"], name="massage_user_version_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "occurred_at"], name="massage_user_occurred")]
+
+    def __str__(self) -> str:
+        return f"{self.portion} {self.side} {self.minutes} min at {self.occurred_at:%Y-%m-%d %H:%M}Z"
+
+
+RECORD_MODELS: dict[str, type[SyncedRecord]] = {
+    PainEntry.sync_type: PainEntry,
+    MassageSession.sync_type: MassageSession,
+}
+
+
+class SyncState(models.Model):
+    """One row per user: the version counter that orders all of the user's changes.
+
+    Every write locks this row (SELECT ... FOR UPDATE), so a user's writes commit
+    in version order and a pull of ``version > cursor`` can never skip one.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_version = models.PositiveBigIntegerField(default=0)
+    # Tombstones up to this version were purged; older cursors must re-sync from 0.
+    purged_through_version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"sync state of {self.user_id}: v{self.last_version}"
+
+
+class SyncClient(models.Model):
+    """One installed app: bound to the first user who pushed with it."""
+
+    client_id = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Highest mutation id applied (or rejected); anything at or below is a retry.
+    last_mutation_id = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"client {self.client_id} of {self.user_id}"
+
+
+class SyncRejection(models.Model):
+    """A mutation the server refused, kept so a retry after a lost response still learns why."""
+
+    client = models.ForeignKey(SyncClient, on_delete=models.CASCADE, related_name="rejections")
+    mutation_id = models.PositiveBigIntegerField()
+    code = models.CharField(max_length=16)
+    errors = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "mutation_id"], name="sync_rejection_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"rejected mutation {self.mutation_id} of {self.client_id} ({self.code})"

@@ -1,0 +1,1 @@
+"""Writes to the journal: records (REST and sync alike) and the sync protocol."""
