@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab as _crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from glute_pwa.env import env_bool, env_int, env_list, env_str, secret_from_file
@@ -251,7 +252,12 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # One tick a minute claims every due reminder (see reminders/tick.py); a tick
+    # that waited in the queue longer than its period is dropped, the next one catches up.
+    "reminders-tick": {"task": "reminders.tick", "schedule": 60.0, "options": {"expires": 55}},
+    "reminders-cleanup": {"task": "reminders.cleanup", "schedule": _crontab(hour=3, minute=17)},
+}
 
 # --- Web Push (VAPID) --------------------------------------------------------------------
 # From the environment in production; locally `run.py` creates a pair once in the data folder.
@@ -264,6 +270,15 @@ if not (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY) and not PRODUCTION and VAPID_KEY
     _vapid = _json.loads(VAPID_KEY_FILE.read_text())
     VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY = _vapid["public_key"], _vapid["private_key"]
 VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:admin@localhost")
+if not VAPID_SUBJECT.startswith(("mailto:", "https:")):
+    # Apple's push service refuses any other VAPID "sub".
+    raise ImproperlyConfigured("VAPID_SUBJECT must be a mailto: or https: contact")
+# Seconds a push request may take; the sending lease must be well above it.
+PUSH_TIMEOUT_SECONDS = env_int("PUSH_TIMEOUT_SECONDS", 10, minimum=1)
+# A delivery held in "sending" longer than this lost its worker; the tick re-queues it.
+REMINDERS_SENDING_LEASE_SECONDS = env_int("REMINDERS_SENDING_LEASE_SECONDS", 120, minimum=1)
+# Real push services are https; plain http only for the local fake push service in tests.
+PUSH_ENDPOINT_SCHEMES = ["https"] if PRODUCTION else ["https", "http"]
 
 # --- PWA (django-pwa) ----------------------------------------------------------------------
 PWA_APP_NAME = "Minimus"

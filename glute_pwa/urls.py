@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("accounts.api_urls")),
     path("api/", include("journal.api_urls")),
+    path("api/", include("reminders.api_urls")),
     path("", include("journal.urls")),
     path("", include("reminders.urls")),
     path("", include("frontend.urls")),

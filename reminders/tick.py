@@ -1,0 +1,232 @@
+"""The every-minute tick: claim due schedules, create deliveries, advance next_fire_at, enqueue sends.
+
+Claiming is atomic: on PostgreSQL ``SELECT ... FOR UPDATE SKIP LOCKED`` lets two
+ticks (two beats by mistake, or a slow tick overlapping the next) split the
+work instead of doubling it; elsewhere a conditional UPDATE on the old
+``next_fire_at`` claims each row. Deliveries are unique per (occurrence,
+subscription), so even a bug here cannot create a second send of one occurrence.
+Sends are enqueued only after commit, so a worker never looks for a row that
+is not visible yet.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from reminders.models import Delivery, PushSubscription, ReminderSchedule
+from reminders.schedule import GRACE, Plan, QuietHours, parse_hhmm, plan_due
+from reminders.services import RECENT_MASSAGE_WINDOW, deadline_for, users_with_recent_massage
+
+logger = logging.getLogger(__name__)
+
+Enqueue = Callable[[list[int]], None]
+
+
+def enqueue_deliveries(ids: Iterable[int]) -> None:
+    from reminders.tasks import send_delivery
+
+    for delivery_id in ids:
+        send_delivery.delay(delivery_id)
+
+
+@dataclass
+class TickReport:
+    schedules: int = 0
+    queued: int = 0
+    missed: int = 0
+    skipped: int = 0
+    requeued: int = 0
+
+
+def occurrence_key(schedule: ReminderSchedule, fire_at: datetime) -> str:
+    prefix = "w" if schedule.kind == ReminderSchedule.Kind.WEEKLY_SUMMARY else "m"
+    return f"{prefix}:{schedule.pk}:{fire_at:%Y%m%dT%H%MZ}"
+
+
+def _plan(schedule: ReminderSchedule, now: datetime) -> Plan:
+    grace = deadline_for(schedule.kind, schedule.next_fire_at) - schedule.next_fire_at
+    if schedule.one_off:
+        late = now - schedule.next_fire_at > grace
+        return Plan(
+            send_at=None if late else schedule.next_fire_at,
+            missed=(schedule.next_fire_at,) if late else (),
+            next_fire_at=None,
+        )
+    quiet = (
+        QuietHours(schedule.quiet_start, schedule.quiet_end)
+        if schedule.quiet_start is not None and schedule.quiet_end is not None
+        else None
+    )
+    return plan_due(
+        now=now,
+        due_at=schedule.next_fire_at,
+        times=[parse_hhmm(t) for t in schedule.times],
+        weekdays=schedule.weekdays,
+        zone=ZoneInfo(schedule.time_zone),
+        quiet=quiet,
+        grace=grace,
+    )
+
+
+def _claim(now: datetime, limit: int) -> list[ReminderSchedule]:
+    due = ReminderSchedule.objects.filter(enabled=True, next_fire_at__lte=now).order_by("next_fire_at")
+    if connection.features.has_select_for_update_skip_locked:
+        return list(due.select_for_update(skip_locked=True)[:limit])
+    return list(due[:limit])
+
+
+def _advance(
+    schedules: list[ReminderSchedule], plans: dict[int, Plan], now: datetime
+) -> list[ReminderSchedule]:
+    """Write the new next_fire_at; returns the schedules this tick owns."""
+    for schedule in schedules:
+        plan = plans[schedule.pk]
+        schedule.claimed_from = schedule.next_fire_at  # type: ignore[attr-defined]
+        schedule.next_fire_at = plan.next_fire_at
+        if plan.send_at or plan.missed:
+            schedule.last_fired_at = plan.send_at or plan.missed[-1]
+        if schedule.one_off:
+            schedule.enabled = False
+        schedule.updated_at = now
+    fields = ["next_fire_at", "last_fired_at", "enabled", "updated_at"]
+    if connection.features.has_select_for_update_skip_locked:
+        # Rows are locked by this transaction: nobody else can have moved them.
+        ReminderSchedule.objects.bulk_update(schedules, fields, batch_size=1000)
+        return schedules
+    owned = []
+    for schedule in schedules:
+        # Portable claim: only if nobody advanced it since we read it.
+        updated = ReminderSchedule.objects.filter(
+            pk=schedule.pk,
+            enabled=True,
+            next_fire_at=schedule.claimed_from,  # type: ignore[attr-defined]
+        ).update(**{name: getattr(schedule, name) for name in fields})
+        if updated:
+            owned.append(schedule)
+    return owned
+
+
+def _deliveries(
+    schedules: list[ReminderSchedule], plans: dict[int, Plan], now: datetime, report: TickReport
+) -> list[Delivery]:
+    subscriptions: dict[int, list[PushSubscription]] = defaultdict(list)
+    for subscription in PushSubscription.objects.filter(user_id__in={s.user_id for s in schedules}):
+        subscriptions[subscription.user_id].append(subscription)
+    massage_users = {
+        s.user_id for s in schedules if s.kind == ReminderSchedule.Kind.MASSAGE and plans[s.pk].send_at
+    }
+    recently_massaged = (
+        users_with_recent_massage(massage_users, since=now - RECENT_MASSAGE_WINDOW)
+        if massage_users
+        else set()
+    )
+    rows: list[Delivery] = []
+    for schedule in schedules:
+        plan = plans[schedule.pk]
+        occurrences = [(moment, Delivery.Status.MISSED) for moment in plan.missed]
+        if plan.send_at:
+            skip = schedule.kind == ReminderSchedule.Kind.MASSAGE and schedule.user_id in recently_massaged
+            occurrences.append((plan.send_at, Delivery.Status.SKIPPED if skip else Delivery.Status.PENDING))
+        for fire_at, status in occurrences:
+            report.missed += status == Delivery.Status.MISSED
+            report.skipped += status == Delivery.Status.SKIPPED
+            for subscription in subscriptions.get(schedule.user_id, ()):
+                rows.append(
+                    Delivery(
+                        user_id=schedule.user_id,
+                        schedule=schedule,
+                        subscription=subscription,
+                        kind=schedule.kind,
+                        occurrence_key=occurrence_key(schedule, fire_at),
+                        fire_at=fire_at,
+                        deadline=deadline_for(schedule.kind, fire_at),
+                        status=status,
+                        queued_at=now if status == Delivery.Status.PENDING else None,
+                    )
+                )
+    return Delivery.objects.bulk_create(rows, batch_size=1000)
+
+
+def reminders_tick(
+    *, now: datetime | None = None, batch_size: int = 1000, enqueue: Enqueue = enqueue_deliveries
+) -> TickReport:
+    """Claim every due schedule in batches, one transaction each; enqueue sends after each commit."""
+    now = now or timezone.now()
+    report = TickReport()
+    for _ in range(10_000):  # bounded: each batch advances every row it claims past now
+        with transaction.atomic():
+            schedules = _claim(now, batch_size)
+            if not schedules:
+                break
+            plans = {s.pk: _plan(s, now) for s in schedules}
+            owned = _advance(schedules, plans, now)
+            created = _deliveries(owned, plans, now, report)
+            pending = [d.pk for d in created if d.status == Delivery.Status.PENDING]
+            report.schedules += len(owned)
+            report.queued += len(pending)
+            transaction.on_commit(lambda ids=pending: enqueue(ids))
+        if len(schedules) < batch_size:
+            break
+    report.requeued = deliveries_requeue_stale(now=now, enqueue=enqueue)
+    return report
+
+
+def deliveries_requeue_stale(
+    *, now: datetime | None = None, lease: timedelta | None = None, enqueue: Enqueue = enqueue_deliveries
+) -> int:
+    """Recover deliveries whose message or worker was lost; expire those past their deadline.
+
+    With ``acks_late`` a message comes back if its worker dies, but on Redis only
+    after the visibility timeout (an hour), far past a reminder's deadline; and a
+    delivery already flipped to "sending" would be ignored by that redelivery.
+    So the tick re-queues:
+    - "sending" rows whose worker has held them longer than the lease (longer
+      than any real send with its timeout): the worker died, reset to pending;
+    - "pending" rows queued (or due for a retry) longer than the lease ago: their message is lost.
+    A redundant message is harmless: the send task's conditional flip lets one through.
+    The only duplicate this cannot rule out is a crash after the push service
+    accepted the message and before the worker recorded it (a few milliseconds);
+    the notification tag (= occurrence key) makes the phone replace, not stack, it.
+    """
+    now = now or timezone.now()
+    lease = lease or timedelta(seconds=settings.REMINDERS_SENDING_LEASE_SECONDS)
+    cutoff = now - lease
+    open_rows = Delivery.objects.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])
+    with transaction.atomic():
+        open_rows.filter(deadline__lte=now).update(
+            status=Delivery.Status.FAILED,
+            last_response="deadline passed before it could be sent",
+            updated_at=now,
+        )
+        stuck = list(
+            open_rows.filter(status=Delivery.Status.SENDING, sending_started_at__lt=cutoff).values_list(
+                "pk", flat=True
+            )
+        )
+        reset = Delivery.objects.filter(pk__in=stuck, status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.PENDING, next_attempt_at=None, queued_at=None, updated_at=now
+        )
+        if reset:
+            logger.warning("re-queued %d deliveries left in 'sending' by a lost worker", reset)
+        lost = list(
+            open_rows.filter(status=Delivery.Status.PENDING)
+            .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=cutoff))
+            .values_list("pk", flat=True)[:5000]
+        )
+        Delivery.objects.filter(pk__in=lost).update(queued_at=now, updated_at=now)
+        transaction.on_commit(lambda: enqueue(lost))
+    return len(lost)
+
+
+__all__ = ["GRACE", "TickReport", "deliveries_requeue_stale", "enqueue_deliveries", "reminders_tick"]
