@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab as _crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
 
 from glute_pwa.env import env_bool, env_int, env_list, env_str, secret_from_file
 
@@ -281,17 +282,75 @@ REMINDERS_SENDING_LEASE_SECONDS = env_int("REMINDERS_SENDING_LEASE_SECONDS", 120
 PUSH_ENDPOINT_SCHEMES = ["https"] if PRODUCTION else ["https", "http"]
 
 # --- PWA (django-pwa) ----------------------------------------------------------------------
-PWA_APP_NAME = "Minimus"
+# frontend/pwa_views.py renders the manifest and the service worker from these.
+def _static_url(path: str) -> str:
+    from django.templatetags.static import static
+
+    return static(path)
+
+
+# Lazy: manifest icon URLs are the hashed static names in production, resolved per request.
+_static = lazy(_static_url, str)
+
+PWA_APP_ID = "/"
+PWA_APP_NAME = "Minimus: gluteus minimus pain guide and journal"
+PWA_APP_SHORT_NAME = "Minimus"
 PWA_APP_DESCRIPTION = "Understand and track gluteus minimus pain: guide, pain journal, reminders, trends."
+PWA_APP_CATEGORIES = ["health", "medical", "lifestyle"]
 PWA_APP_THEME_COLOR = "#1f5f5b"
 PWA_APP_BACKGROUND_COLOR = "#f7f5f0"
 PWA_APP_DISPLAY = "standalone"
 PWA_APP_SCOPE = "/"
 PWA_APP_START_URL = "/"
 PWA_APP_ORIENTATION = "portrait"
+PWA_APP_STATUS_BAR_COLOR = "default"
 PWA_APP_DEBUG_MODE = False
 PWA_APP_LANG = "en"
 PWA_APP_DIR = "ltr"
+PWA_APP_ICONS = [
+    {"src": _static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+    {"src": _static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+    {
+        "src": _static("icons/icon-maskable-512.png"),
+        "sizes": "512x512",
+        "type": "image/png",
+        "purpose": "maskable",
+    },
+]
+PWA_APP_ICONS_APPLE = [{"src": _static("icons/apple-touch-icon.png"), "sizes": "180x180"}]
+# iOS start-up images: (file, CSS device width x height, pixel ratio), portrait.
+PWA_APP_SPLASH_SCREEN = [
+    {
+        "src": _static(f"icons/splash-{px}.png"),
+        "media": f"(device-width: {w}px) and (device-height: {h}px) and (-webkit-device-pixel-ratio: {r}) "
+        "and (orientation: portrait)",
+    }
+    for px, w, h, r in [
+        ("750x1334", 375, 667, 2),
+        ("1170x2532", 390, 844, 3),
+        ("1179x2556", 393, 852, 3),
+        ("1290x2796", 430, 932, 3),
+    ]
+]
+# The journal page reads the fragment to open the right form.
+PWA_APP_SHORTCUTS = [
+    {
+        "name": "Log pain",
+        "short_name": "Log pain",
+        "description": "Record where it hurts and how much",
+        "url": "/journal/#log-pain",
+        "icons": [{"src": _static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}],
+    },
+    {
+        "name": "Log massage",
+        "short_name": "Log massage",
+        "description": "Record a self-massage with pain before and after",
+        "url": "/journal/#log-massage",
+        "icons": [{"src": _static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"}],
+    },
+]
+# Mixed into the service worker's version: set it to force every installed app to update.
+MINIMUS_SW_VERSION = env_str("MINIMUS_SW_VERSION", "")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 // Entry module of every page: small, page features load their own modules.
 import { csrfToken } from "./http.js";
+import "./pwa.js";
 
 function detectTimeZone() {
   try {

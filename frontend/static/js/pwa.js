@@ -1,0 +1,320 @@
+// Installable app: service worker registration, the "new version" banner, the install
+// prompt (or iOS instructions), persistent storage, and keeping the offline cache
+// right for whoever is signed in.
+//
+// Other modules:
+//   requestPersistentStorage()  call after the first saved entry (or dispatch
+//                               "minimus:entry-saved" on document); resolves to true/false.
+//   checkForUpdate()            ask the server for a newer app (e.g. after a 409 upgrade_required).
+//   forgetOfflinePages()        drop cached signed-in pages (sign-out does it by itself).
+
+const SW_URL = "/serviceworker.js";
+const DRAFTS_KEY = "minimus-update-drafts";
+const LAST_USER_KEY = "minimus-offline-user";
+const SHELLS_VERSION_KEY = "minimus-offline-pages-version";
+const INSTALL_DISMISSED_KEY = "minimus-install-dismissed";
+const PERSIST_KEY = "minimus-storage-persisted";
+const DISMISS_DAYS = 30;
+
+const banner = document.getElementById("app-banner");
+let registration = null;
+let updateRequested = false;
+let deferredInstallPrompt = null;
+let bannerKind = null;
+
+function showBanner(kind, text, actions) {
+  // An update message wins over an install suggestion.
+  if (!banner || (bannerKind === "update" && kind !== "update")) return;
+  bannerKind = kind;
+  banner.replaceChildren();
+  banner.dataset.kind = kind;
+  const message = document.createElement("p");
+  message.className = "app-banner-text";
+  message.textContent = text;
+  const buttons = document.createElement("div");
+  buttons.className = "app-banner-actions";
+  for (const { label, onClick, primary } of actions) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    if (primary) button.className = "primary";
+    button.addEventListener("click", onClick);
+    buttons.append(button);
+  }
+  banner.append(message, buttons);
+  banner.hidden = false;
+  document.body.classList.add("has-app-banner");
+}
+
+function hideBanner(kind) {
+  if (!banner || bannerKind !== kind) return;
+  banner.hidden = true;
+  banner.replaceChildren();
+  bannerKind = null;
+  document.body.classList.remove("has-app-banner");
+}
+
+// ---- Unsaved form input survives the reload that applies an update ----------------
+
+function fieldsWorthKeeping(form) {
+  return [...form.elements].filter(
+    (el) => el.name && !["hidden", "password", "submit", "button", "file"].includes(el.type) &&
+      el.name !== "csrfmiddlewaretoken",
+  );
+}
+
+function isChanged(el) {
+  if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+  if (el.tagName === "SELECT") return [...el.options].some((o) => o.selected !== o.defaultSelected);
+  return el.value !== el.defaultValue;
+}
+
+function saveDrafts() {
+  const drafts = [];
+  document.querySelectorAll("form").forEach((form, formIndex) => {
+    for (const el of fieldsWorthKeeping(form)) {
+      if (isChanged(el)) drafts.push({ formIndex, name: el.name, value: el.value, checked: el.checked, type: el.type });
+    }
+  });
+  if (drafts.length) sessionStorage.setItem(DRAFTS_KEY, JSON.stringify({ path: location.pathname, drafts }));
+}
+
+function restoreDrafts() {
+  const saved = sessionStorage.getItem(DRAFTS_KEY);
+  if (!saved) return;
+  sessionStorage.removeItem(DRAFTS_KEY);
+  const { path, drafts } = JSON.parse(saved);
+  if (path !== location.pathname) return;
+  const forms = document.querySelectorAll("form");
+  for (const draft of drafts) {
+    const form = forms[draft.formIndex];
+    if (!form) continue;
+    for (const el of fieldsWorthKeeping(form)) {
+      if (el.name !== draft.name) continue;
+      if (draft.type === "checkbox" || draft.type === "radio") {
+        if (el.value === draft.value) el.checked = draft.checked;
+      } else {
+        el.value = draft.value;
+      }
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  }
+}
+
+// ---- Service worker and updates ----------------------------------------------------
+
+function offerUpdate(worker) {
+  showBanner("update", "A new version is ready", [
+    {
+      label: "Update",
+      primary: true,
+      onClick: () => {
+        updateRequested = true;
+        saveDrafts();
+        worker.postMessage({ type: "skip-waiting" });
+      },
+    },
+  ]);
+}
+
+function watchForWaitingWorker(reg) {
+  if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
+  reg.addEventListener("updatefound", () => {
+    const incoming = reg.installing;
+    if (!incoming) return;
+    incoming.addEventListener("statechange", () => {
+      // Without a controller this is the first install: nothing to replace, no banner.
+      if (incoming.state === "installed" && navigator.serviceWorker.controller) offerUpdate(incoming);
+    });
+  });
+}
+
+export async function checkForUpdate() {
+  if (!registration) return;
+  try {
+    await registration.update();
+  } catch {
+    // Offline: the next start will check again.
+  }
+}
+
+function askWorker(message) {
+  const controller = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (!controller) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(event.data);
+    controller.postMessage(message, [channel.port2]);
+  });
+}
+
+export function forgetOfflinePages() {
+  localStorage.removeItem(LAST_USER_KEY);
+  return askWorker({ type: "logout" });
+}
+
+// Signed-in pages are cached for whoever is signed in now; a different person's pages go first.
+async function keepSignedInPagesOffline() {
+  const user = document.body.dataset.user;
+  if (!user) return;
+  const lastUser = localStorage.getItem(LAST_USER_KEY);
+  if (lastUser && lastUser !== user) await askWorker({ type: "logout" });
+  localStorage.setItem(LAST_USER_KEY, user);
+  // After an update, fetch the pages afresh so they refer to the new version's files.
+  const { version } = (await askWorker({ type: "version" })) || {};
+  const refresh = Boolean(version) && localStorage.getItem(SHELLS_VERSION_KEY) !== version;
+  const reply = await askWorker({ type: "cache-pages", refresh });
+  if (!reply) return;
+  if (version) localStorage.setItem(SHELLS_VERSION_KEY, version);
+  document.documentElement.dataset.offlineReady = "true";
+}
+
+function watchSignOut() {
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.matches("[data-logout-form]") || (form.action || "").endsWith("/accounts/logout/")) {
+      localStorage.removeItem(LAST_USER_KEY);
+      askWorker({ type: "logout" });
+    }
+  });
+}
+
+async function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    // The first install takes control silently; a reload happens only after a tap on "Update".
+    if (updateRequested) {
+      updateRequested = false;
+      location.reload();
+    } else {
+      keepSignedInPagesOffline();
+    }
+  });
+  try {
+    registration = await navigator.serviceWorker.register(SW_URL, { scope: "/", updateViaCache: "none" });
+  } catch {
+    return;
+  }
+  watchForWaitingWorker(registration);
+  if (navigator.serviceWorker.controller) {
+    keepSignedInPagesOffline();
+    checkForUpdate();
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") checkForUpdate();
+  });
+}
+
+// ---- Install prompt and iOS instructions -----------------------------------------------
+
+function isStandalone() {
+  return window.matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
+}
+
+function isIosSafari() {
+  const ua = navigator.userAgent;
+  const ios = /iPad|iPhone|iPod/.test(ua) || (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1);
+  return ios && /Safari/.test(ua) && !/CriOS|FxiOS|EdgiOS/.test(ua);
+}
+
+function recentlyDismissed() {
+  const when = Number(localStorage.getItem(INSTALL_DISMISSED_KEY) || 0);
+  return Date.now() - when < DISMISS_DAYS * 24 * 3600 * 1000;
+}
+
+function dismissInstall() {
+  localStorage.setItem(INSTALL_DISMISSED_KEY, String(Date.now()));
+  hideBanner("install");
+}
+
+async function promptInstall() {
+  if (!deferredInstallPrompt) return;
+  const prompt = deferredInstallPrompt;
+  deferredInstallPrompt = null;
+  hideBanner("install");
+  updateInstallSection();
+  await prompt.prompt();
+}
+
+function updateInstallSection() {
+  const section = document.querySelector("[data-install]");
+  if (!section) return;
+  const state = isStandalone() ? "installed" : deferredInstallPrompt ? "prompt" : isIosSafari() ? "ios" : "other";
+  section.querySelectorAll("[data-install-state]").forEach((el) => {
+    el.hidden = el.dataset.installState !== state;
+  });
+}
+
+function setUpInstall() {
+  window.addEventListener("beforeinstallprompt", (event) => {
+    event.preventDefault();
+    deferredInstallPrompt = event;
+    updateInstallSection();
+    if (!recentlyDismissed()) {
+      showBanner("install", "Install Minimus to open it from your home screen, even offline", [
+        { label: "Install", primary: true, onClick: promptInstall },
+        { label: "Not now", onClick: dismissInstall },
+      ]);
+    }
+  });
+  window.addEventListener("appinstalled", () => {
+    deferredInstallPrompt = null;
+    hideBanner("install");
+    updateInstallSection();
+    requestPersistentStorage();
+  });
+  document.querySelectorAll("[data-install-button]").forEach((button) => button.addEventListener("click", promptInstall));
+  if (isIosSafari() && !isStandalone() && !recentlyDismissed()) {
+    showBanner("install", "Install on iPhone: tap Share, then \u201cAdd to Home Screen\u201d. Reminders need it.", [
+      { label: "Got it", onClick: dismissInstall },
+    ]);
+  }
+  updateInstallSection();
+}
+
+// ---- Persistent storage ---------------------------------------------------------------------
+
+async function showStorageStatus() {
+  const status = document.querySelector("[data-storage-status]");
+  if (!status) return;
+  if (!(navigator.storage && navigator.storage.persisted)) {
+    status.textContent = "This browser does not say whether it keeps your data.";
+    return;
+  }
+  const persisted = await navigator.storage.persisted();
+  status.dataset.persisted = String(persisted);
+  status.textContent = persisted
+    ? "Kept: the browser will not clear Minimus data on this device to free space."
+    : "Not yet kept: the browser may clear data on this device if space runs low or the app goes unused.";
+  const usage = document.querySelector("[data-storage-usage]");
+  if (usage && navigator.storage.estimate) {
+    const { usage: bytes = 0 } = await navigator.storage.estimate();
+    usage.textContent = `Using ${(bytes / 1024 / 1024).toFixed(1)} MB on this device.`;
+  }
+}
+
+// Safari clears the storage of sites unused for 7 days unless the app is installed or the
+// storage is persistent: ask once there is something worth keeping.
+export async function requestPersistentStorage() {
+  if (!(navigator.storage && navigator.storage.persist)) return false;
+  let persisted = await navigator.storage.persisted();
+  if (!persisted) persisted = await navigator.storage.persist();
+  localStorage.setItem(PERSIST_KEY, String(persisted));
+  await showStorageStatus();
+  return persisted;
+}
+
+function setUpStorage() {
+  document.addEventListener("minimus:entry-saved", () => requestPersistentStorage(), { once: true });
+  document.querySelectorAll("[data-storage-persist]").forEach((button) =>
+    button.addEventListener("click", () => requestPersistentStorage()),
+  );
+  if (isStandalone()) requestPersistentStorage();
+  else showStorageStatus();
+}
+
+restoreDrafts();
+watchSignOut();
+setUpInstall();
+setUpStorage();
+registerServiceWorker();

@@ -1,0 +1,95 @@
+"""The service worker script: what it precaches, how it is served, when its version changes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from guide.services import guide_page_urls
+
+pytestmark = pytest.mark.django_db
+
+
+def worker_config(client: Client) -> dict:
+    script = client.get("/serviceworker.js").content.decode()
+    match = re.search(r"^const CONFIG = (\{.*?\n\});$", script, re.MULTILINE | re.DOTALL)
+    assert match, "the worker starts with its CONFIG"
+    return json.loads(match.group(1))
+
+
+def test_worker_is_served_fresh_from_the_root_scope(client: Client):
+    response = client.get("/serviceworker.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    assert response["Service-Worker-Allowed"] == "/"
+    assert "importScripts(...CONFIG.workerScripts)" in response.content.decode()
+
+
+def test_worker_precaches_the_shell_the_guide_and_the_push_script(client: Client):
+    config = worker_config(client)
+    urls = [entry["url"] for entry in config["precache"]]
+    assert "/offline/" in urls
+    assert set(guide_page_urls()) <= set(urls)
+    for static_file in [
+        "css/app.css",
+        "js/app.js",
+        "js/pwa.js",
+        "js/http.js",
+        "sw/push.js",
+        "icons/icon-192.png",
+        "icons/icon-512.png",
+        "icons/icon-maskable-512.png",
+    ]:
+        assert f"/static/{static_file}" in urls
+    assert config["workerScripts"][0] == "/static/sw/push.js"
+    assert not [url for url in urls if url.startswith(("/api/", "/admin/", "/accounts/"))]
+    assert not [url for url in urls if "splash-" in url], "iOS start-up images are not worth every cache"
+    static_entries = [entry for entry in config["precache"] if entry["url"].startswith("/static/")]
+    assert all(entry["revision"] for entry in static_entries)
+    assert "/api/" in config["neverCache"]
+
+
+def test_same_deploy_gives_a_byte_identical_worker(client: Client):
+    # Browsers compare the script byte for byte: any difference would nag users with updates.
+    assert client.get("/serviceworker.js").content == client.get("/serviceworker.js").content
+
+
+def test_version_changes_with_the_setting(client: Client, settings):
+    before = worker_config(client)["version"]
+    settings.MINIMUS_SW_VERSION = "next-deploy"
+    assert worker_config(client)["version"] != before
+
+
+def test_version_changes_when_a_static_file_changes(client: Client, monkeypatch):
+    from frontend import offline_cache
+
+    before = worker_config(client)
+    original = offline_cache._static_revision
+    monkeypatch.setattr(
+        offline_cache, "_static_revision", lambda path: "edited" if path == "css/app.css" else original(path)
+    )
+    after = worker_config(client)
+    assert after["version"] != before["version"]
+    changed = [a["url"] for a, b in zip(after["precache"], before["precache"], strict=True) if a != b]
+    assert changed == ["/static/css/app.css"], "only the changed file is fetched again"
+
+
+def test_production_worker_precaches_hashed_static_names(client: Client, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    config = worker_config(client)
+    assert config["hashedStatic"] is True
+    css = next(entry["url"] for entry in config["precache"] if entry["url"].startswith("/static/css/app"))
+    assert re.fullmatch(r"/static/css/app\.[0-9a-f]{12}\.css", css)
+    assert re.fullmatch(r"/static/sw/push\.[0-9a-f]{12}\.js", config["workerScripts"][0])
+    manifest = client.get("/manifest.json").json()
+    assert re.fullmatch(r"/static/icons/icon-192\.[0-9a-f]{12}\.png", manifest["icons"][0]["src"])
