@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("accounts.api_urls")),
     path("api/", include("journal.api_urls")),
     path("api/", include("reminders.api_urls")),
+    path("api/", include("journal.trends.urls")),
     path("", include("journal.urls")),
     path("", include("reminders.urls")),
     path("", include("frontend.urls")),

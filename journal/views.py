@@ -2,6 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from guide.pages import RED_FLAGS_URL
+from journal.vocabulary import vocabulary_json
+
 
 @login_required
 def journal_page(request: HttpRequest) -> HttpResponse:
@@ -10,4 +13,7 @@ def journal_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def trends_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "journal/trends.html")
+    # The page computes its charts in the browser from IndexedDB (works offline).
+    return render(
+        request, "journal/trends.html", {"vocabulary": vocabulary_json(), "red_flags_url": RED_FLAGS_URL}
+    )

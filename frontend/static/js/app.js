@@ -24,3 +24,8 @@ function fillTimeZoneFields() {
 fillTimeZoneFields();
 
 export { csrfToken, detectTimeZone };
+
+// Signed in: open the journal database, start background sync and the header's sync state.
+if (document.body.dataset.user) {
+  import("./journal-session.js").then((journal) => journal.getJournal());
+}

@@ -1,0 +1,286 @@
+// Trend numbers over journal records: the browser twin of journal/trends/compute.py.
+// Pure (no DOM, no IndexedDB) so Node runs it against the same JSON fixtures as
+// Python (tests/fixtures/trends/). Rules are written out in compute.py's docstring;
+// change both files together.
+
+const DAY_MS = 86400000;
+const SAFETY_WEEKS = 4;
+const NOT_IMPROVING_MIN_MEAN_H = 100;
+export const BETTER = "better";
+export const WORSE = "worse";
+export const SAME = "same";
+
+// total / count in hundredths, rounded half away from zero, in exact integer arithmetic.
+export function meanHundredths(total, count) {
+  const magnitude = Math.floor((200 * Math.abs(total) + count) / (2 * count));
+  return total < 0 && magnitude !== 0 ? -magnitude : magnitude; // never -0, as in Python
+}
+
+const fromH = (value) => (value === null || value === undefined ? null : value / 100);
+
+export function changeStatus(beforeH, afterH, thresholds) {
+  const { pointsH, percent } = thresholds;
+  const drop = beforeH - afterH;
+  if (drop > 0 && (drop >= pointsH || drop * 100 >= beforeH * percent)) return BETTER;
+  const rise = -drop;
+  if (rise > 0 && (rise >= pointsH || (beforeH > 0 && rise * 100 >= beforeH * percent))) return WORSE;
+  return SAME;
+}
+
+const formatters = new Map();
+function dayFormatter(timeZone) {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      calendar: "gregory",
+      numberingSystem: "latn",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+// The record's local calendar day as whole days since 1970-01-01.
+export function localDay(occurredAt, timeZone) {
+  const instant = occurredAt instanceof Date ? occurredAt : new Date(occurredAt);
+  let year = 0;
+  let month = 0;
+  let day = 0;
+  for (const part of dayFormatter(timeZone).formatToParts(instant)) {
+    if (part.type === "year") year = Number(part.value);
+    else if (part.type === "month") month = Number(part.value);
+    else if (part.type === "day") day = Number(part.value);
+  }
+  return Date.UTC(year, month - 1, day) / DAY_MS;
+}
+
+export const isoDay = (day) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+export const parseDay = (iso) => {
+  const [y, m, d] = iso.split("-").map(Number);
+  return Date.UTC(y, m - 1, d) / DAY_MS;
+};
+
+function bucket() {
+  return { total: 0, count: 0, peak: 0 };
+}
+function add(b, intensity) {
+  b.total += intensity;
+  b.count += 1;
+  if (intensity > b.peak) b.peak = intensity;
+}
+const bucketMeanH = (b) => (b.count ? meanHundredths(b.total, b.count) : null);
+
+function makeWeek(days, depths, end) {
+  const b = bucket();
+  let logged = 0;
+  let depth = 0;
+  let peak = 0;
+  for (let day = end - 6; day <= end; day += 1) {
+    const daily = days.get(day);
+    if (daily) {
+      logged += 1;
+      b.total += daily.total;
+      b.count += daily.count;
+      peak = Math.max(peak, daily.peak);
+    }
+    depth = Math.max(depth, depths.get(day) || 0);
+  }
+  const meanH = bucketMeanH(b);
+  return {
+    start: isoDay(end - 6),
+    end: isoDay(end),
+    mean: fromH(meanH),
+    peak: b.count ? peak : null,
+    count: b.count,
+    days_logged: logged,
+    depth: depth || null,
+    change: null,
+    _meanH: meanH,
+  };
+}
+
+function comparison(earlier, later, thresholds) {
+  if (!earlier || earlier === later || earlier._meanH === null || later._meanH === null) return null;
+  return {
+    from_mean: earlier.mean,
+    to_mean: later.mean,
+    change: (later._meanH - earlier._meanH) / 100,
+    status: changeStatus(earlier._meanH, later._meanH, thresholds),
+  };
+}
+
+function massageSummary(sessions, portionRank) {
+  const summarise = (group) => {
+    const rated = group.filter((s) => s.pain_after !== null && s.pain_after !== undefined);
+    let before = 0;
+    let after = 0;
+    for (const s of rated) {
+      before += Number(s.pain_before);
+      after += Number(s.pain_after);
+    }
+    const n = rated.length;
+    return {
+      sessions: group.length,
+      rated: n,
+      mean_before: n ? fromH(meanHundredths(before, n)) : null,
+      mean_after: n ? fromH(meanHundredths(after, n)) : null,
+      mean_drop: n ? fromH(meanHundredths(before - after, n)) : null,
+    };
+  };
+  const byPortion = new Map();
+  for (const s of sessions) {
+    if (!byPortion.has(s.portion)) byPortion.set(s.portion, []);
+    byPortion.get(s.portion).push(s);
+  }
+  const portions = [...byPortion.entries()]
+    .sort((a, b) => (portionRank.get(a[0]) ?? 99) - (portionRank.get(b[0]) ?? 99))
+    .map(([portion, group]) => ({ portion, ...summarise(group) }));
+  return { ...summarise(sessions), portions };
+}
+
+function meanRows(groups, keyNames) {
+  return [...groups.entries()].map(([key, b]) => {
+    const parts = key.split("|");
+    const row = {};
+    keyNames.forEach((name, i) => {
+      row[name] = parts[i];
+    });
+    row.mean = fromH(bucketMeanH(b));
+    row.peak = b.peak;
+    row.count = b.count;
+    return row;
+  });
+}
+
+// vocabulary: the shape of journal.vocabulary.vocabulary_json().
+export function computeTrends({ entries, massages, from, to, vocabulary }) {
+  const zoneRank = new Map(vocabulary.zones.map((z, i) => [z.code, i]));
+  const zoneDepth = new Map(vocabulary.zones.map((z) => [z.code, z.order]));
+  const sideRank = new Map([["left", 0], ["right", 1]]);
+  const postureRank = new Map(Object.keys(vocabulary.postures).map((code, i) => [code, i]));
+  const portionRank = new Map(Object.keys(vocabulary.portions).map((code, i) => [code, i]));
+  const thresholds = {
+    pointsH: Math.round(vocabulary.meaningful_drop.points * 100),
+    percent: Math.round(vocabulary.meaningful_drop.fraction * 100),
+  };
+
+  const first = parseDay(from);
+  const last = parseDay(to);
+  if (first > last) throw new RangeError("from must not be after to");
+  const oldestWeekEnd = last - 7 * Math.floor((last - first) / 7);
+  const earliestNeeded = Math.min(oldestWeekEnd, last - 7 * (SAFETY_WEEKS - 1)) - 6;
+
+  const days = new Map();
+  const depths = new Map();
+  const byZone = new Map();
+  const byPosture = new Map();
+  for (const entry of entries) {
+    if (entry.deleted) continue;
+    const day = localDay(entry.occurred_at, entry.time_zone);
+    if (day < earliestNeeded || day > last) continue;
+    const intensity = Number(entry.intensity);
+    let b = days.get(day);
+    if (!b) {
+      b = bucket();
+      days.set(day, b);
+    }
+    add(b, intensity);
+    if (intensity > 0) {
+      const depth = zoneDepth.get(entry.zone);
+      if (depth > (depths.get(day) || 0)) depths.set(day, depth);
+    }
+    if (day >= first) {
+      const zoneKey = `${entry.zone}|${entry.side}`;
+      if (!byZone.has(zoneKey)) byZone.set(zoneKey, bucket());
+      add(byZone.get(zoneKey), intensity);
+      if (!byPosture.has(entry.posture)) byPosture.set(entry.posture, bucket());
+      add(byPosture.get(entry.posture), intensity);
+    }
+  }
+
+  const daily = [];
+  const loggedDays = [...days.keys()].filter((d) => d >= first).sort((a, b) => a - b);
+  for (const day of loggedDays) {
+    const b = days.get(day);
+    const window = bucket();
+    for (let back = day - 6; back <= day; back += 1) {
+      const other = days.get(back);
+      if (other) {
+        window.total += other.total;
+        window.count += other.count;
+      }
+    }
+    daily.push({
+      date: isoDay(day),
+      mean: fromH(bucketMeanH(b)),
+      peak: b.peak,
+      count: b.count,
+      rolling_mean: fromH(bucketMeanH(window)),
+      depth: depths.has(day) ? depths.get(day) : null,
+    });
+  }
+
+  const weeks = [];
+  for (let end = oldestWeekEnd; end <= last; end += 7) weeks.push(makeWeek(days, depths, end));
+  for (let i = 1; i < weeks.length; i += 1) {
+    const c = comparison(weeks[i - 1], weeks[i], thresholds);
+    weeks[i].change = c ? c.status : null;
+  }
+  const thisWeek = weeks[weeks.length - 1];
+  const lastWeek = weeks.length > 1 ? weeks[weeks.length - 2] : makeWeek(days, depths, last - 7);
+  const firstWeek = weeks.find((w) => w.count) || null;
+
+  const recent = [];
+  for (let k = 0; k < SAFETY_WEEKS; k += 1) recent.push(makeWeek(days, depths, last - 7 * k));
+  const notImproving =
+    recent.every((w) => w.count) &&
+    recent[0]._meanH >= NOT_IMPROVING_MIN_MEAN_H &&
+    changeStatus(recent[SAFETY_WEEKS - 1]._meanH, recent[0]._meanH, thresholds) !== BETTER;
+  const [d0, d1, d2] = recent.slice(0, 3).map((w) => w.depth);
+  const spreading = d0 !== null && d1 !== null && d2 !== null && d2 <= d1 && d1 <= d0 && d0 > d2;
+
+  const massagesInRange = massages.filter((m) => {
+    if (m.deleted) return false;
+    const day = localDay(m.occurred_at, m.time_zone);
+    return day >= first && day <= last;
+  });
+
+  const zoneRows = meanRows(byZone, ["zone", "side"]).sort(
+    (a, b) =>
+      zoneRank.get(a.zone) - zoneRank.get(b.zone) || (sideRank.get(a.side) ?? 9) - (sideRank.get(b.side) ?? 9),
+  );
+  const postureRows = meanRows(byPosture, ["posture"]).sort(
+    (a, b) => postureRank.get(a.posture) - postureRank.get(b.posture),
+  );
+
+  const publicWeek = (w) => {
+    if (!w) return null;
+    const { _meanH, ...rest } = w;
+    return rest;
+  };
+
+  return {
+    from: isoDay(first),
+    to: isoDay(last),
+    days_in_range: last - first + 1,
+    days_logged: daily.length,
+    entry_count: daily.reduce((n, point) => n + point.count, 0),
+    daily,
+    weeks: weeks.map(publicWeek),
+    by_zone: zoneRows,
+    by_posture: postureRows,
+    massage: massageSummary(massagesInRange, portionRank),
+    comparison: {
+      this_week: publicWeek(thisWeek),
+      last_week: publicWeek(lastWeek),
+      first_week: publicWeek(firstWeek),
+      vs_last_week: comparison(lastWeek, thisWeek, thresholds),
+      vs_first_week: comparison(firstWeek, thisWeek, thresholds),
+    },
+    safety: { not_improving: Boolean(notImproving), spreading: Boolean(spreading) },
+  };
+}

@@ -1,0 +1,315 @@
+"""Trend numbers over journal records: pure functions over plain dicts, no ORM.
+
+The browser runs the same computation (frontend/static/js/trends-compute.js) on
+the records in IndexedDB. Both are checked against the same JSON fixtures in
+tests/fixtures/trends/, so every rule below has a twin there; change both.
+
+Rules (see also docs/trends.md):
+- A record's local day is the calendar date of ``occurred_at`` in the record's
+  own ``time_zone`` (an entry at 00:30 local belongs to the new day, wherever
+  the user looks at it later).
+- The range ``[from, to]`` is inclusive, in local days. Daily points, zones,
+  postures, massages and days logged count only records inside it.
+- The 7-day rolling mean of a day is the mean of every entry in that day and
+  the 6 days before it (entries before ``from`` count if the caller gave them).
+- Week k (k = 0, 1, ...) is the 7 local days ending on ``to - 7k``. The series
+  holds every week that overlaps the range; a week's numbers use all entries
+  in its 7 days. "This week" is week 0, "last week" week 1, "first week" the
+  oldest week of the series with entries.
+- Means come from exact integer sums and are rounded to 2 decimals, half away
+  from zero, in integer arithmetic (Python's round() is banker's rounding, JS
+  Math.round is half-up; neither is used).
+- Clinically meaningful change (Farrar et al., Pain 2001): a drop of at least
+  2 points or at least 30 % of the earlier mean is "better"; the same rise is
+  "worse"; anything else is "same". Compared on the rounded means.
+- How far down the leg: the deepest zone order (contract.md) among entries
+  with intensity above 0.
+- Safety: "not improving" when each of the last 4 weeks has entries, this
+  week's mean is at least 1, and it is not meaningfully better than three
+  weeks before; "spreading" when the deepest point of the last 3 weeks never
+  moved back up and ended further down than it started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from journal.vocabulary import MEANINGFUL_DROP_FRACTION, MEANINGFUL_DROP_POINTS, PORTIONS, POSTURES, ZONES
+
+Record = Mapping[str, Any]
+
+ZONE_RANK = {zone.code: index for index, zone in enumerate(ZONES)}
+ZONE_DEPTH = {zone.code: zone.order for zone in ZONES}
+SIDE_RANK = {"left": 0, "right": 1}
+POSTURE_RANK = {code: index for index, code in enumerate(POSTURES)}
+PORTION_RANK = {code: index for index, code in enumerate(PORTIONS)}
+
+# Thresholds in hundredths of a point, so comparisons are exact integers.
+MEANINGFUL_POINTS_H = round(MEANINGFUL_DROP_POINTS * 100)
+MEANINGFUL_PERCENT = round(MEANINGFUL_DROP_FRACTION * 100)
+NOT_IMPROVING_MIN_MEAN_H = 100
+SAFETY_WEEKS = 4
+
+BETTER, WORSE, SAME = "better", "worse", "same"
+
+
+def mean_hundredths(total: int, count: int) -> int:
+    """total / count in hundredths, rounded half away from zero, exactly."""
+    sign = -1 if total < 0 else 1
+    return sign * ((200 * abs(total) + count) // (2 * count))
+
+
+def from_hundredths(value: int | None) -> float | None:
+    return None if value is None else value / 100
+
+
+def change_status(before_h: int, after_h: int) -> str:
+    """Compare two rounded means (hundredths) by the clinically meaningful change."""
+    drop = before_h - after_h
+    if drop > 0 and (drop >= MEANINGFUL_POINTS_H or drop * 100 >= before_h * MEANINGFUL_PERCENT):
+        return BETTER
+    rise = -drop
+    if rise > 0 and (
+        rise >= MEANINGFUL_POINTS_H or (before_h > 0 and rise * 100 >= before_h * MEANINGFUL_PERCENT)
+    ):
+        return WORSE
+    return SAME
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_day(occurred_at: str | datetime, time_zone: str) -> int:
+    """The record's local calendar day as a proleptic ordinal (date.toordinal)."""
+    if isinstance(occurred_at, str):
+        occurred_at = datetime.fromisoformat(occurred_at.replace("Z", "+00:00"))
+    return occurred_at.astimezone(_zone(time_zone)).date().toordinal()
+
+
+def _iso(day: int) -> str:
+    return date.fromordinal(day).isoformat()
+
+
+def _parse_day(value: str | date) -> int:
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return value.toordinal()
+
+
+class _Bucket:
+    """Integer running totals of intensities."""
+
+    __slots__ = ("count", "peak", "total")
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.count = 0
+        self.peak = 0
+
+    def add(self, intensity: int) -> None:
+        self.total += intensity
+        self.count += 1
+        if intensity > self.peak:
+            self.peak = intensity
+
+    def mean_h(self) -> int | None:
+        return mean_hundredths(self.total, self.count) if self.count else None
+
+
+def _week(days: dict[int, _Bucket], depths: dict[int, int], end: int) -> dict[str, Any]:
+    bucket = _Bucket()
+    logged = 0
+    depth = 0
+    peak = 0
+    for day in range(end - 6, end + 1):
+        daily = days.get(day)
+        if daily is not None:
+            logged += 1
+            bucket.total += daily.total
+            bucket.count += daily.count
+            peak = max(peak, daily.peak)
+        depth = max(depth, depths.get(day, 0))
+    mean_h = bucket.mean_h()
+    return {
+        "start": _iso(end - 6),
+        "end": _iso(end),
+        "mean": from_hundredths(mean_h),
+        "peak": peak if bucket.count else None,
+        "count": bucket.count,
+        "days_logged": logged,
+        "depth": depth or None,
+        "change": None,
+        "_mean_h": mean_h,
+    }
+
+
+def _comparison(earlier: dict[str, Any] | None, later: dict[str, Any]) -> dict[str, Any] | None:
+    if earlier is None or earlier is later or earlier["_mean_h"] is None or later["_mean_h"] is None:
+        return None
+    return {
+        "from_mean": earlier["mean"],
+        "to_mean": later["mean"],
+        "change": (later["_mean_h"] - earlier["_mean_h"]) / 100,
+        "status": change_status(earlier["_mean_h"], later["_mean_h"]),
+    }
+
+
+def _mean_rows(groups: dict[Any, _Bucket], key_names: tuple[str, ...]) -> list[dict[str, Any]]:
+    rows = []
+    for key, bucket in groups.items():
+        row = dict(zip(key_names, key if isinstance(key, tuple) else (key,), strict=True))
+        row["mean"] = from_hundredths(bucket.mean_h())
+        row["peak"] = bucket.peak
+        row["count"] = bucket.count
+        rows.append(row)
+    return rows
+
+
+def _massage_summary(sessions: list[Record]) -> dict[str, Any]:
+    def summarise(group: list[Record]) -> dict[str, Any]:
+        rated = [s for s in group if s.get("pain_after") is not None]
+        before = sum(int(s["pain_before"]) for s in rated)
+        after = sum(int(s["pain_after"]) for s in rated)
+        n = len(rated)
+        return {
+            "sessions": len(group),
+            "rated": n,
+            "mean_before": from_hundredths(mean_hundredths(before, n)) if n else None,
+            "mean_after": from_hundredths(mean_hundredths(after, n)) if n else None,
+            "mean_drop": from_hundredths(mean_hundredths(before - after, n)) if n else None,
+        }
+
+    by_portion: dict[str, list[Record]] = {}
+    for session in sessions:
+        by_portion.setdefault(session["portion"], []).append(session)
+    portions = [
+        {"portion": portion, **summarise(group)}
+        for portion, group in sorted(by_portion.items(), key=lambda item: PORTION_RANK.get(item[0], 99))
+    ]
+    return {**summarise(sessions), "portions": portions}
+
+
+def local_days_needed(date_from: str | date, date_to: str | date) -> tuple[date, date]:
+    """The local days whose entries compute_trends reads for [from, to] (rolling means, weeks, safety)."""
+    first, last = _parse_day(date_from), _parse_day(date_to)
+    oldest_week_end = last - 7 * ((last - first) // 7)
+    earliest = min(oldest_week_end, last - 7 * (SAFETY_WEEKS - 1)) - 6
+    return date.fromordinal(earliest), date.fromordinal(last)
+
+
+def compute_trends(
+    *,
+    entries: Iterable[Record],
+    massages: Iterable[Record],
+    date_from: str | date,
+    date_to: str | date,
+) -> dict[str, Any]:
+    """Every number behind the trends page and the weekly summary, for local days [from, to]."""
+    first, last = _parse_day(date_from), _parse_day(date_to)
+    if first > last:
+        raise ValueError("from must not be after to")
+    oldest_week_end = last - 7 * ((last - first) // 7)
+    earliest_needed = local_days_needed(date_from, date_to)[0].toordinal()
+
+    days: dict[int, _Bucket] = {}
+    depths: dict[int, int] = {}
+    by_zone: dict[tuple[str, str], _Bucket] = {}
+    by_posture: dict[str, _Bucket] = {}
+    for entry in entries:
+        if entry.get("deleted"):
+            continue
+        day = local_day(entry["occurred_at"], entry["time_zone"])
+        if day < earliest_needed or day > last:
+            continue
+        intensity = int(entry["intensity"])
+        bucket = days.get(day)
+        if bucket is None:
+            bucket = days[day] = _Bucket()
+        bucket.add(intensity)
+        if intensity > 0:
+            depth = ZONE_DEPTH[entry["zone"]]
+            if depth > depths.get(day, 0):
+                depths[day] = depth
+        if day >= first:
+            by_zone.setdefault((entry["zone"], entry["side"]), _Bucket()).add(intensity)
+            by_posture.setdefault(entry["posture"], _Bucket()).add(intensity)
+
+    daily = []
+    for day in sorted(d for d in days if d >= first):
+        bucket = days[day]
+        window = _Bucket()
+        for back in range(day - 6, day + 1):
+            other = days.get(back)
+            if other is not None:
+                window.total += other.total
+                window.count += other.count
+        daily.append(
+            {
+                "date": _iso(day),
+                "mean": from_hundredths(bucket.mean_h()),
+                "peak": bucket.peak,
+                "count": bucket.count,
+                "rolling_mean": from_hundredths(window.mean_h()),
+                "depth": depths.get(day),
+            }
+        )
+
+    weeks = [_week(days, depths, end) for end in range(oldest_week_end, last + 1, 7)]
+    for previous, week in pairwise(weeks):
+        comparison = _comparison(previous, week)
+        week["change"] = comparison["status"] if comparison else None
+    this_week = weeks[-1]
+    last_week = weeks[-2] if len(weeks) > 1 else _week(days, depths, last - 7)
+    first_week = next((week for week in weeks if week["count"]), None)
+
+    recent = [_week(days, depths, last - 7 * k) for k in range(SAFETY_WEEKS)]  # this week first
+    not_improving = (
+        all(week["count"] for week in recent)
+        and recent[0]["_mean_h"] >= NOT_IMPROVING_MIN_MEAN_H
+        and change_status(recent[-1]["_mean_h"], recent[0]["_mean_h"]) != BETTER
+    )
+    d0, d1, d2 = (week["depth"] for week in recent[:3])
+    spreading = None not in (d0, d1, d2) and d2 <= d1 <= d0 and d0 > d2
+
+    massages_in_range = [
+        m
+        for m in massages
+        if not m.get("deleted") and first <= local_day(m["occurred_at"], m["time_zone"]) <= last
+    ]
+
+    zone_rows = sorted(
+        _mean_rows(by_zone, ("zone", "side")),
+        key=lambda row: (ZONE_RANK[row["zone"]], SIDE_RANK.get(row["side"], 9)),
+    )
+    posture_rows = sorted(_mean_rows(by_posture, ("posture",)), key=lambda row: POSTURE_RANK[row["posture"]])
+
+    def public(week: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if week is None else {k: v for k, v in week.items() if not k.startswith("_")}
+
+    return {
+        "from": _iso(first),
+        "to": _iso(last),
+        "days_in_range": last - first + 1,
+        "days_logged": len(daily),
+        "entry_count": sum(point["count"] for point in daily),
+        "daily": daily,
+        "weeks": [public(week) for week in weeks],
+        "by_zone": zone_rows,
+        "by_posture": posture_rows,
+        "massage": _massage_summary(massages_in_range),
+        "comparison": {
+            "this_week": public(this_week),
+            "last_week": public(last_week),
+            "first_week": public(first_week),
+            "vs_last_week": _comparison(last_week, this_week),
+            "vs_first_week": _comparison(first_week, this_week),
+        },
+        "safety": {"not_improving": bool(not_improving), "spreading": bool(spreading)},
+    }
