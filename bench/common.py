@@ -67,6 +67,8 @@ def setup_django(*, fresh: bool = True) -> None:
     if fresh:
         recreate_database(url)
     os.environ["DATABASE_URL"] = url
+    # DEBUG keeps every SQL query in memory and serves static files: not what production runs.
+    os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glute_pwa.settings")
     os.environ.setdefault("MINIMUS_DATA_DIR", str(ROOT / "var" / "bench"))
     sys.path.insert(0, str(ROOT))

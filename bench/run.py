@@ -17,6 +17,8 @@ from bench.common import Result, format_table, setup_django
 
 BENCHMARKS = [
     "bench_page_weight",
+    "bench_sync",
+    "bench_throughput",
 ]
 
 
