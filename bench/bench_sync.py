@@ -212,9 +212,7 @@ def bench_incremental_pull() -> Result:
     if len(body["changes"]) < 95 or body["more"]:  # edits may hit a row twice; deletes may hit an edited row
         raise RuntimeError(f"incremental pull returned {len(body['changes'])} changes, more={body['more']}")
 
-    sql = (
-        "SELECT * FROM journal_painentry WHERE user_id = %s AND version > %s ORDER BY version LIMIT 501"
-    )
+    sql = "SELECT * FROM journal_painentry WHERE user_id = %s AND version > %s ORDER BY version LIMIT 501"
 
     def raw_select() -> None:
         with connection.cursor() as cursor:
@@ -258,9 +256,7 @@ def bench_initial_sync() -> Result:
 
     def raw_select() -> None:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT * FROM journal_painentry WHERE user_id = %s ORDER BY version", [user.pk]
-            )
+            cursor.execute("SELECT * FROM journal_painentry WHERE user_id = %s ORDER BY version", [user.pk])
             cursor.fetchall()
 
     raw_times = []

@@ -19,6 +19,7 @@ BENCHMARKS = [
     "bench_page_weight",
     "bench_sync",
     "bench_throughput",
+    "bench_prodlike",
 ]
 
 
