@@ -116,8 +116,15 @@ def run_lighthouse(url: str, report: Path, cookie: str | None) -> dict:
     ]
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM_PATH})
-    return json.loads(report.read_text())
+    env = {**os.environ, "CHROME_PATH": CHROMIUM_PATH}
+    for attempt in (1, 2):
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        if done.returncode == 0:
+            return json.loads(report.read_text())
+        # On a busy shared machine Chromium sometimes misses Lighthouse's start-up deadline.
+        last_lines = done.stderr.strip().splitlines()[-3:]
+        print(f"lighthouse failed (attempt {attempt}): {last_lines}", file=sys.stderr)
+    raise RuntimeError(f"lighthouse failed twice on {url}")
 
 
 def installability(url: str) -> tuple[list, list]:

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
 
@@ -93,3 +94,12 @@ def test_production_worker_precaches_hashed_static_names(client: Client, setting
     assert re.fullmatch(r"/static/sw/push\.[0-9a-f]{12}\.js", config["workerScripts"][0])
     manifest = client.get("/manifest.json").json()
     assert re.fullmatch(r"/static/icons/icon-192\.[0-9a-f]{12}\.png", manifest["icons"][0]["src"])
+
+
+def test_every_precached_url_answers_200_to_a_signed_out_visitor(client: Client):
+    # One failing URL fails the whole install, and the app would have no offline copy at all.
+    for entry in worker_config(client)["precache"]:
+        if entry["revision"] is None:
+            assert client.get(entry["url"]).status_code == 200, entry["url"]
+        else:
+            assert finders.find(entry["url"].removeprefix("/static/")), entry["url"]

@@ -132,13 +132,17 @@ async function offlineFallback() {
 // Network first so pages are always current online; cache when the network fails or stalls.
 async function networkFirst(event) {
   const { request } = event;
-  const fromNetwork = fetch(request).then((response) => {
-    if (worthKeeping(response)) {
-      const copy = response.clone();
-      event.waitUntil(caches.open(PAGES).then((cache) => cache.put(request, copy)));
-    }
-    return response;
-  });
+  const fromNetwork = fetch(request);
+  // Registered at once (not when the response arrives) so the worker lives until it is stored.
+  event.waitUntil(
+    fromNetwork
+      .then((response) => {
+        if (!worthKeeping(response)) return undefined;
+        const copy = response.clone();
+        return caches.open(PAGES).then((cache) => cache.put(request, copy));
+      })
+      .catch(() => undefined),
+  );
   const stalled = new Promise((resolve) => setTimeout(resolve, CONFIG.networkTimeoutMs, "stalled"));
   try {
     const first = await Promise.race([fromNetwork, stalled]);
@@ -161,13 +165,14 @@ async function networkOnlyPage(request) {
 
 // Static files: cache first. Their names change with their content in production, so a
 // cached copy is never stale; unhashed names (DEBUG) are only served from the precache.
-async function cacheFirst(request) {
+async function cacheFirst(event) {
+  const { request } = event;
   const cached = await caches.match(request, { ignoreVary: true });
   if (cached) return cached;
   const response = await fetch(request);
   if (CONFIG.hashedStatic && worthKeeping(response)) {
     const copy = response.clone();
-    caches.open(STATIC_RUNTIME).then((cache) => cache.put(request, copy));
+    event.waitUntil(caches.open(STATIC_RUNTIME).then((cache) => cache.put(request, copy)));
   }
   return response;
 }
@@ -189,7 +194,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (url.pathname.startsWith(CONFIG.staticUrl)) {
-    event.respondWith(cacheFirst(request));
+    event.respondWith(cacheFirst(event));
   } else if (request.mode === "navigate") {
     event.respondWith(networkFirst(event));
   }
