@@ -18,6 +18,7 @@ from bench.common import Result, format_table, setup_django
 BENCHMARKS = [
     "bench_page_weight",
     "bench_sync",
+    "bench_trends",
     "bench_throughput",
     "bench_prodlike",
 ]

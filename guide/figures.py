@@ -11,7 +11,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from frontend.templatetags.bodymap import zones_of_portion, zone_labels
+from frontend.templatetags.bodymap import zone_labels, zones_of_portion
 from journal.vocabulary import ANTERIOR, POSTERIOR
 
 
@@ -31,7 +31,7 @@ FIGURES: dict[str, Figure] = {
     "anatomy": Figure(
         "guide/figures/anatomy.html",
         "The right hip from the side, front to the right. The gluteus minimus fans out from the iliac "
-        "wing and narrows to the front edge of the greater trochanter. The gluteus medius, which covers "
+        "wing and tapers down onto the front of the greater trochanter. The gluteus medius, which covers "
         "it, is left out so you can see it.",
     ),
     "landmarks": Figure(
@@ -42,8 +42,8 @@ FIGURES: dict[str, Figure] = {
             "id_prefix": "fig-landmarks",
             "title": "The iliac crest and greater trochanter on the body outline",
             "desc": "The lower body from the left, from behind and from the right. A dashed line marks "
-            "the iliac crest, the upper rim of the pelvis; a dot marks the greater trochanter, the bony "
-            "knob on the outside of the upper thigh.",
+            "the iliac crest, the upper rim of the pelvis; a dot marks the greater trochanter, the hard "
+            "bump at the side of the thigh just below the hip.",
         },
     ),
     "front-pattern": Figure(
@@ -77,7 +77,7 @@ FIGURES: dict[str, Figure] = {
     "side-lying": Figure(
         "guide/figures/side_lying.html",
         "Lie on the side you want to treat, with the ball between your hip and the floor. Your forearm "
-        "and the other leg take as much weight as you need.",
+        "takes as much weight as you need.",
     ),
     "ball-front": Figure(
         "bodymap/body.html",
@@ -94,7 +94,7 @@ FIGURES: dict[str, Figure] = {
     ),
     "ball-rear": Figure(
         "bodymap/body.html",
-        "Ball spot for the rear portion: the same band, a little further back.",
+        "Ball spot for the rear portion: a little further back within that band.",
         {
             "id_prefix": "fig-ball-rear",
             "title": "Ball position for the rear portion",

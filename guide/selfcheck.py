@@ -25,12 +25,14 @@ class Question:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "bladder_bowel",
-        "Since the pain began, have you lost control of your bladder or bowel, or found you cannot pass urine?",
+        "Since the pain began, have you lost control of your bladder or bowel, "
+        "or found you cannot pass urine?",
         URGENT,
     ),
     Question(
         "saddle",
-        "Is the skin numb or dulled between your legs, around the genitals or back passage (the saddle area)?",
+        "Is the skin numb or dulled between your legs, around the genitals or back passage "
+        "(the saddle area)?",
         URGENT,
     ),
     Question("spreading_numbness", "Is numbness or tingling in your leg spreading or getting worse?", TODAY),

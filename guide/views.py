@@ -1,5 +1,6 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from guide.pages import PAGES, PAGES_BY_SLUG, RED_FLAGS_URL, SELF_CHECK_TITLE, page_neighbours
 from guide.rendering import page_body_html
@@ -34,7 +35,7 @@ def guide_selfcheck(request: HttpRequest) -> HttpResponse:
     """The red-flag self-check. Answers arrive as GET parameters and are never stored."""
     answered = request.GET.get("check") == "1"
     answers = {q.name: request.GET.get(q.name, "") for q in QUESTIONS}
-    return render(
+    response = render(
         request,
         "guide/selfcheck.html",
         {
@@ -44,3 +45,7 @@ def guide_selfcheck(request: HttpRequest) -> HttpResponse:
             "red_flags_url": RED_FLAGS_URL,
         },
     )
+    if answered:
+        # Answers are health information: keep them out of every cache.
+        patch_cache_control(response, no_store=True, private=True)
+    return response

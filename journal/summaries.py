@@ -7,12 +7,14 @@ computation as the trends page.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
+from accounts.services import profile_get
 from journal.trends.services import trends_get
 from journal.vocabulary import POSTURES
 
@@ -68,13 +70,18 @@ def weekly_summary_text(trends: dict[str, Any]) -> str | None:
 
 
 def weekly_summary_payload(
-    user: AbstractBaseUser, week_end: date, *, nudge_if_empty: bool = False
+    user: AbstractBaseUser, week_end: date | datetime, *, nudge_if_empty: bool = False
 ) -> dict[str, str] | None:
     """Push payload {title, body, url, tag} for the user's local week ending ``week_end``.
 
+    ``week_end`` is a local date, or the moment the summary fires (the reminders
+    tick passes the delivery's UTC fire time): the week is then the 7 local days
+    ending on that moment's date in the user's time zone.
     None when nothing was logged that week, unless the user asked for a gentle
     nudge then (``nudge_if_empty``).
     """
+    if isinstance(week_end, datetime):
+        week_end = week_end.astimezone(ZoneInfo(profile_get(user=user).time_zone)).date()
     week_start = week_end - timedelta(days=6)
     trends = trends_get(user=user, date_from=week_start, date_to=week_end)
     text = weekly_summary_text(trends)

@@ -54,6 +54,8 @@ class ReminderSchedule(models.Model):
     quiet_start = models.TimeField(null=True, blank=True)
     quiet_end = models.TimeField(null=True, blank=True)
     enabled = models.BooleanField(default=True)
+    # Weekly summary only: a week with no entries sends nothing, unless the user asked for a nudge.
+    nudge_if_empty = models.BooleanField(default=False)
     # A one-off reminder (snooze) fires once at next_fire_at, then turns itself off.
     one_off = models.BooleanField(default=False)
     next_fire_at = models.DateTimeField(null=True, blank=True)
@@ -84,7 +86,7 @@ class Delivery(models.Model):
         GONE = "gone"
         # Found too late (after an outage): recorded, never sent.
         MISSED = "missed"
-        # A massage was logged shortly before: no reminder needed.
+        # A massage was logged shortly before, or a weekly summary had nothing to report: not sent.
         SKIPPED = "skipped"
 
     class Kind(models.TextChoices):

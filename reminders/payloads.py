@@ -50,7 +50,7 @@ def _massage(delivery: Delivery) -> dict[str, Any]:
     }
 
 
-def _weekly_summary(delivery: Delivery) -> dict[str, Any]:
+def _weekly_summary(delivery: Delivery) -> dict[str, Any] | None:
     fallback = {
         "title": "Your weekly summary is ready",
         "body": "See how your pain changed this week.",
@@ -63,8 +63,11 @@ def _weekly_summary(delivery: Delivery) -> dict[str, Any]:
     builder = getattr(summaries, "weekly_summary_payload", None)
     if builder is None:
         return fallback
+    nudge = bool(delivery.schedule and delivery.schedule.nudge_if_empty)
     try:
-        return {**fallback, **builder(delivery.user, delivery.fire_at)}
+        summary = builder(delivery.user, delivery.fire_at, nudge_if_empty=nudge)
+        # None: nothing logged that week and no nudge wanted; the delivery is skipped.
+        return None if summary is None else {**fallback, **summary}
     except Exception:
         # A broken summary must not stop the notification the user asked for.
         logger.exception("weekly summary payload failed for delivery %s", delivery.pk)
@@ -86,9 +89,15 @@ BUILDERS = {
 }
 
 
-def build_payload(delivery: Delivery) -> bytes:
-    """The encrypted-to-be JSON; tag = occurrence key so a duplicate replaces rather than stacks."""
-    payload = {**BUILDERS[delivery.kind](delivery), "tag": delivery.occurrence_key, "kind": delivery.kind}
+def build_payload(delivery: Delivery) -> bytes | None:
+    """The encrypted-to-be JSON; tag = occurrence key so a duplicate replaces rather than stacks.
+
+    None when there is nothing to say (a weekly summary of an empty week): send nothing.
+    """
+    content = BUILDERS[delivery.kind](delivery)
+    if content is None:
+        return None
+    payload = {**content, "tag": delivery.occurrence_key, "kind": delivery.kind}
     data = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     if len(data) > MAX_PAYLOAD_BYTES:
         payload["body"] = payload["body"][:200]

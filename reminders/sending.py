@@ -85,14 +85,20 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> SendOutco
     started = now or timezone.now()
     if not _claim(delivery_id, started):
         return SendOutcome("not_claimed")
-    delivery = Delivery.objects.select_related("subscription", "user").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("subscription", "user", "schedule").get(pk=delivery_id)
     subscription = delivery.subscription
     if subscription is None:
         _finish(delivery, started, status=Delivery.Status.GONE, last_response="subscription removed")
         return SendOutcome(Delivery.Status.GONE)
+    data = build_payload(delivery)
+    if data is None:
+        _finish(
+            delivery, started, status=Delivery.Status.SKIPPED, last_response="nothing to report this week"
+        )
+        return SendOutcome(Delivery.Status.SKIPPED)
     result = push_send(
         subscription_info=subscription.info,
-        data=build_payload(delivery),
+        data=data,
         ttl=max(int((delivery.deadline - started).total_seconds()), 0),
         urgency="normal" if delivery.kind == Delivery.Kind.WEEKLY_SUMMARY else "high",
         topic=topic_for(delivery.occurrence_key),

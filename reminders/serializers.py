@@ -95,6 +95,9 @@ class ScheduleSerializer(serializers.Serializer):
         format="%H:%M", input_formats=["%H:%M"], required=False, allow_null=True
     )
     enabled = serializers.BooleanField(default=True)
+    nudge_if_empty = serializers.BooleanField(
+        default=False, help_text="Weekly summary: a gentle nudge for a week with no entries (else nothing)."
+    )
     one_off = serializers.BooleanField(read_only=True)
     next_fire_at = serializers.DateTimeField(read_only=True)
 

@@ -76,6 +76,7 @@ def schedule_create(
     quiet_start: time | None = None,
     quiet_end: time | None = None,
     enabled: bool = True,
+    nudge_if_empty: bool = False,
     now: datetime | None = None,
 ) -> ReminderSchedule:
     schedule = ReminderSchedule(
@@ -87,13 +88,23 @@ def schedule_create(
         quiet_start=quiet_start,
         quiet_end=quiet_end,
         enabled=enabled,
+        nudge_if_empty=nudge_if_empty,
     )
     schedule.next_fire_at = schedule_next_fire_at(schedule, after=now or timezone.now())
     schedule.save()
     return schedule
 
 
-SCHEDULE_FIELDS = {"kind", "times", "weekdays", "time_zone", "quiet_start", "quiet_end", "enabled"}
+SCHEDULE_FIELDS = {
+    "kind",
+    "times",
+    "weekdays",
+    "time_zone",
+    "quiet_start",
+    "quiet_end",
+    "enabled",
+    "nudge_if_empty",
+}
 
 
 @transaction.atomic

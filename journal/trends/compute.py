@@ -33,6 +33,7 @@ Rules (see also docs/trends.md):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import pairwise
@@ -93,6 +94,7 @@ def local_day(occurred_at: str | datetime, time_zone: str) -> int:
     return occurred_at.astimezone(_zone(time_zone)).date().toordinal()
 
 
+@lru_cache(maxsize=16384)  # about 45 years of days; a trends answer formats every day it shows
 def _iso(day: int) -> str:
     return date.fromordinal(day).isoformat()
 
@@ -103,7 +105,7 @@ def _parse_day(value: str | date) -> int:
     return value.toordinal()
 
 
-class _Bucket:
+class Bucket:
     """Integer running totals of intensities."""
 
     __slots__ = ("count", "peak", "total")
@@ -123,8 +125,8 @@ class _Bucket:
         return mean_hundredths(self.total, self.count) if self.count else None
 
 
-def _week(days: dict[int, _Bucket], depths: dict[int, int], end: int) -> dict[str, Any]:
-    bucket = _Bucket()
+def _week(days: dict[int, Bucket], depths: dict[int, int], end: int) -> dict[str, Any]:
+    bucket = Bucket()
     logged = 0
     depth = 0
     peak = 0
@@ -136,32 +138,36 @@ def _week(days: dict[int, _Bucket], depths: dict[int, int], end: int) -> dict[st
             bucket.count += daily.count
             peak = max(peak, daily.peak)
         depth = max(depth, depths.get(day, 0))
-    mean_h = bucket.mean_h()
     return {
         "start": _iso(end - 6),
         "end": _iso(end),
-        "mean": from_hundredths(mean_h),
+        "mean": from_hundredths(bucket.mean_h()),
         "peak": peak if bucket.count else None,
         "count": bucket.count,
         "days_logged": logged,
         "depth": depth or None,
         "change": None,
-        "_mean_h": mean_h,
     }
+
+
+def _mean_h(week: dict[str, Any]) -> int | None:
+    """A week's rounded mean back in exact hundredths (mean is hundredths / 100)."""
+    return None if week["mean"] is None else round(week["mean"] * 100)
 
 
 def _comparison(earlier: dict[str, Any] | None, later: dict[str, Any]) -> dict[str, Any] | None:
-    if earlier is None or earlier is later or earlier["_mean_h"] is None or later["_mean_h"] is None:
+    if earlier is None or earlier is later or earlier["mean"] is None or later["mean"] is None:
         return None
+    before, after = _mean_h(earlier), _mean_h(later)
     return {
         "from_mean": earlier["mean"],
         "to_mean": later["mean"],
-        "change": (later["_mean_h"] - earlier["_mean_h"]) / 100,
-        "status": change_status(earlier["_mean_h"], later["_mean_h"]),
+        "change": (after - before) / 100,
+        "status": change_status(before, after),
     }
 
 
-def _mean_rows(groups: dict[Any, _Bucket], key_names: tuple[str, ...]) -> list[dict[str, Any]]:
+def _mean_rows(groups: dict[Any, Bucket], key_names: tuple[str, ...]) -> list[dict[str, Any]]:
     rows = []
     for key, bucket in groups.items():
         row = dict(zip(key_names, key if isinstance(key, tuple) else (key,), strict=True))
@@ -172,91 +178,129 @@ def _mean_rows(groups: dict[Any, _Bucket], key_names: tuple[str, ...]) -> list[d
     return rows
 
 
-def _massage_summary(sessions: list[Record]) -> dict[str, Any]:
-    def summarise(group: list[Record]) -> dict[str, Any]:
-        rated = [s for s in group if s.get("pain_after") is not None]
-        before = sum(int(s["pain_before"]) for s in rated)
-        after = sum(int(s["pain_after"]) for s in rated)
-        n = len(rated)
-        return {
-            "sessions": len(group),
-            "rated": n,
-            "mean_before": from_hundredths(mean_hundredths(before, n)) if n else None,
-            "mean_after": from_hundredths(mean_hundredths(after, n)) if n else None,
-            "mean_drop": from_hundredths(mean_hundredths(before - after, n)) if n else None,
-        }
+@dataclass
+class PortionTotals:
+    sessions: int = 0
+    rated: int = 0
+    before: int = 0
+    after: int = 0
 
-    by_portion: dict[str, list[Record]] = {}
-    for session in sessions:
-        by_portion.setdefault(session["portion"], []).append(session)
-    portions = [
-        {"portion": portion, **summarise(group)}
-        for portion, group in sorted(by_portion.items(), key=lambda item: PORTION_RANK.get(item[0], 99))
-    ]
-    return {**summarise(sessions), "portions": portions}
+
+@dataclass
+class JournalTotals:
+    """What the trends need from the records, as integer sums: the first of two stages.
+
+    Built from records here (and in the browser), or by one SQL query on the server
+    (journal/trends/services.py); trends_from_totals turns it into the numbers.
+    """
+
+    days: dict[int, Bucket] = field(default_factory=dict)  # local day ordinal -> that day's entries
+    depths: dict[int, int] = field(default_factory=dict)  # local day ordinal -> deepest zone order, pain > 0
+    by_zone: dict[tuple[str, str], Bucket] = field(default_factory=dict)  # in range only
+    by_posture: dict[str, Bucket] = field(default_factory=dict)  # in range only
+    portions: dict[str, PortionTotals] = field(default_factory=dict)  # massages in range
 
 
 def local_days_needed(date_from: str | date, date_to: str | date) -> tuple[date, date]:
-    """The local days whose entries compute_trends reads for [from, to] (rolling means, weeks, safety)."""
+    """The local days whose entries the trends read for [from, to] (rolling means, weeks, safety)."""
     first, last = _parse_day(date_from), _parse_day(date_to)
     oldest_week_end = last - 7 * ((last - first) // 7)
     earliest = min(oldest_week_end, last - 7 * (SAFETY_WEEKS - 1)) - 6
     return date.fromordinal(earliest), date.fromordinal(last)
 
 
-def compute_trends(
-    *,
-    entries: Iterable[Record],
-    massages: Iterable[Record],
-    date_from: str | date,
-    date_to: str | date,
-) -> dict[str, Any]:
-    """Every number behind the trends page and the weekly summary, for local days [from, to]."""
+def totals_from_records(
+    *, entries: Iterable[Record], massages: Iterable[Record], date_from: str | date, date_to: str | date
+) -> JournalTotals:
     first, last = _parse_day(date_from), _parse_day(date_to)
-    if first > last:
-        raise ValueError("from must not be after to")
-    oldest_week_end = last - 7 * ((last - first) // 7)
-    earliest_needed = local_days_needed(date_from, date_to)[0].toordinal()
-
-    days: dict[int, _Bucket] = {}
-    depths: dict[int, int] = {}
-    by_zone: dict[tuple[str, str], _Bucket] = {}
-    by_posture: dict[str, _Bucket] = {}
+    earliest = local_days_needed(date_from, date_to)[0].toordinal()
+    totals = JournalTotals()
+    days, depths, by_zone, by_posture = totals.days, totals.depths, totals.by_zone, totals.by_posture
     for entry in entries:
         if entry.get("deleted"):
             continue
         day = local_day(entry["occurred_at"], entry["time_zone"])
-        if day < earliest_needed or day > last:
+        if day < earliest or day > last:
             continue
         intensity = int(entry["intensity"])
         bucket = days.get(day)
         if bucket is None:
-            bucket = days[day] = _Bucket()
+            bucket = days[day] = Bucket()
         bucket.add(intensity)
         if intensity > 0:
             depth = ZONE_DEPTH[entry["zone"]]
             if depth > depths.get(day, 0):
                 depths[day] = depth
         if day >= first:
-            by_zone.setdefault((entry["zone"], entry["side"]), _Bucket()).add(intensity)
-            by_posture.setdefault(entry["posture"], _Bucket()).add(intensity)
+            by_zone.setdefault((entry["zone"], entry["side"]), Bucket()).add(intensity)
+            by_posture.setdefault(entry["posture"], Bucket()).add(intensity)
+    for massage in massages:
+        if (
+            massage.get("deleted")
+            or not first <= local_day(massage["occurred_at"], massage["time_zone"]) <= last
+        ):
+            continue
+        portion = totals.portions.setdefault(massage["portion"], PortionTotals())
+        portion.sessions += 1
+        if massage.get("pain_after") is not None:
+            portion.rated += 1
+            portion.before += int(massage["pain_before"])
+            portion.after += int(massage["pain_after"])
+    return totals
+
+
+def _massage_summary(portions: dict[str, PortionTotals]) -> dict[str, Any]:
+    def summarise(t: PortionTotals) -> dict[str, Any]:
+        n = t.rated
+        return {
+            "sessions": t.sessions,
+            "rated": n,
+            "mean_before": from_hundredths(mean_hundredths(t.before, n)) if n else None,
+            "mean_after": from_hundredths(mean_hundredths(t.after, n)) if n else None,
+            "mean_drop": from_hundredths(mean_hundredths(t.before - t.after, n)) if n else None,
+        }
+
+    overall = PortionTotals()
+    rows = []
+    for code, t in sorted(portions.items(), key=lambda item: PORTION_RANK.get(item[0], 99)):
+        overall.sessions += t.sessions
+        overall.rated += t.rated
+        overall.before += t.before
+        overall.after += t.after
+        rows.append({"portion": code, **summarise(t)})
+    return {**summarise(overall), "portions": rows}
+
+
+def trends_from_totals(
+    totals: JournalTotals, *, date_from: str | date, date_to: str | date
+) -> dict[str, Any]:
+    first, last = _parse_day(date_from), _parse_day(date_to)
+    if first > last:
+        raise ValueError("from must not be after to")
+    oldest_week_end = last - 7 * ((last - first) // 7)
+    days, depths = totals.days, totals.depths
 
     daily = []
-    for day in sorted(d for d in days if d >= first):
+    logged = sorted(days)
+    window_total = window_count = 0
+    tail = 0  # index into logged of the oldest day still inside the 7-day window
+    for day in logged:
         bucket = days[day]
-        window = _Bucket()
-        for back in range(day - 6, day + 1):
-            other = days.get(back)
-            if other is not None:
-                window.total += other.total
-                window.count += other.count
+        window_total += bucket.total
+        window_count += bucket.count
+        while logged[tail] < day - 6:
+            window_total -= days[logged[tail]].total
+            window_count -= days[logged[tail]].count
+            tail += 1
+        if not first <= day <= last:
+            continue
         daily.append(
             {
                 "date": _iso(day),
-                "mean": from_hundredths(bucket.mean_h()),
+                "mean": mean_hundredths(bucket.total, bucket.count) / 100,
                 "peak": bucket.peak,
                 "count": bucket.count,
-                "rolling_mean": from_hundredths(window.mean_h()),
+                "rolling_mean": mean_hundredths(window_total, window_count) / 100,
                 "depth": depths.get(day),
             }
         )
@@ -272,26 +316,19 @@ def compute_trends(
     recent = [_week(days, depths, last - 7 * k) for k in range(SAFETY_WEEKS)]  # this week first
     not_improving = (
         all(week["count"] for week in recent)
-        and recent[0]["_mean_h"] >= NOT_IMPROVING_MIN_MEAN_H
-        and change_status(recent[-1]["_mean_h"], recent[0]["_mean_h"]) != BETTER
+        and _mean_h(recent[0]) >= NOT_IMPROVING_MIN_MEAN_H
+        and change_status(_mean_h(recent[-1]), _mean_h(recent[0])) != BETTER
     )
     d0, d1, d2 = (week["depth"] for week in recent[:3])
     spreading = None not in (d0, d1, d2) and d2 <= d1 <= d0 and d0 > d2
 
-    massages_in_range = [
-        m
-        for m in massages
-        if not m.get("deleted") and first <= local_day(m["occurred_at"], m["time_zone"]) <= last
-    ]
-
     zone_rows = sorted(
-        _mean_rows(by_zone, ("zone", "side")),
+        _mean_rows(totals.by_zone, ("zone", "side")),
         key=lambda row: (ZONE_RANK[row["zone"]], SIDE_RANK.get(row["side"], 9)),
     )
-    posture_rows = sorted(_mean_rows(by_posture, ("posture",)), key=lambda row: POSTURE_RANK[row["posture"]])
-
-    def public(week: dict[str, Any] | None) -> dict[str, Any] | None:
-        return None if week is None else {k: v for k, v in week.items() if not k.startswith("_")}
+    posture_rows = sorted(
+        _mean_rows(totals.by_posture, ("posture",)), key=lambda row: POSTURE_RANK[row["posture"]]
+    )
 
     return {
         "from": _iso(first),
@@ -300,16 +337,30 @@ def compute_trends(
         "days_logged": len(daily),
         "entry_count": sum(point["count"] for point in daily),
         "daily": daily,
-        "weeks": [public(week) for week in weeks],
+        "weeks": weeks,
         "by_zone": zone_rows,
         "by_posture": posture_rows,
-        "massage": _massage_summary(massages_in_range),
+        "massage": _massage_summary(totals.portions),
         "comparison": {
-            "this_week": public(this_week),
-            "last_week": public(last_week),
-            "first_week": public(first_week),
+            "this_week": this_week,
+            "last_week": last_week,
+            "first_week": first_week,
             "vs_last_week": _comparison(last_week, this_week),
             "vs_first_week": _comparison(first_week, this_week),
         },
         "safety": {"not_improving": bool(not_improving), "spreading": bool(spreading)},
     }
+
+
+def compute_trends(
+    *,
+    entries: Iterable[Record],
+    massages: Iterable[Record],
+    date_from: str | date,
+    date_to: str | date,
+) -> dict[str, Any]:
+    """Every number behind the trends page and the weekly summary, for local days [from, to]."""
+    if _parse_day(date_from) > _parse_day(date_to):
+        raise ValueError("from must not be after to")
+    totals = totals_from_records(entries=entries, massages=massages, date_from=date_from, date_to=date_to)
+    return trends_from_totals(totals, date_from=date_from, date_to=date_to)

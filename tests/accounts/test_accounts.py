@@ -78,3 +78,12 @@ def test_pages_that_hold_personal_data_need_login(client):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+
+
+def test_password_pages_use_the_app_shell_not_the_admin(client, user):
+    client.force_login(user)
+    page = client.get("/accounts/password_change/").content.decode()
+    assert 'class="tabbar"' in page
+    assert "Django administration" not in page
+    reset = client.get("/accounts/password_reset/").content.decode()
+    assert 'class="tabbar"' in reset

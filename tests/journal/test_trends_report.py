@@ -20,7 +20,9 @@ def browser_client(user):
 def test_report_lists_weeks_massages_and_notes_of_the_range(user, other_user, browser_client):
     log_pain(user, occurred_at="2026-03-10T08:15:00Z", intensity=6, note="after the long drive")
     log_pain(user, occurred_at="2026-04-20T08:15:00Z", intensity=2, note="outside the range")
-    log_massage(user, occurred_at="2026-03-10T19:00:00Z", pain_before=6, pain_after=3, note="ball at the wall")
+    log_massage(
+        user, occurred_at="2026-03-10T19:00:00Z", pain_before=6, pain_after=3, note="ball at the wall"
+    )
     log_pain(other_user, occurred_at="2026-03-10T08:15:00Z", intensity=9, note="bob's secret")
 
     response = browser_client.get("/trends/report/", {"from": "2026-03-01", "to": "2026-03-31"})

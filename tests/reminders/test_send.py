@@ -50,7 +50,17 @@ def test_a_massage_reminder_arrives_decrypted_with_its_tag_actions_and_headers(d
     assert subscription.last_success_at is not None and subscription.failure_count == 0
 
 
-def test_a_weekly_summary_is_sent_with_normal_urgency_and_a_plain_fallback_text(device, fake_push):
+def test_a_weekly_summary_is_sent_with_normal_urgency_and_a_plain_fallback_text(
+    device, fake_push, monkeypatch
+):
+    # The journal's summary text is tested in tests/journal/test_weekly_summary_*.py; here it fails,
+    # and the user still gets the plain notification they asked for.
+    import journal.summaries
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("summary broke")
+
+    monkeypatch.setattr(journal.summaries, "weekly_summary_payload", broken)
     fake, subscription = device
     delivery = make_delivery(subscription, kind=Delivery.Kind.WEEKLY_SUMMARY, deadline=timedelta(hours=12))
     delivery_send(delivery_id=delivery.pk)
@@ -248,7 +258,11 @@ def test_a_delivery_past_its_deadline_is_not_sent(device, fake_push):
 
 
 def test_payloads_stay_small(device, fake_push):
+    from tests.journal.test_trends_api import log_pain
+
     fake, subscription = device
+    # Something logged this week, so the weekly summary has something to say (else it is skipped).
+    log_pain(subscription.user, occurred_at=timezone.now().strftime("%Y-%m-%dT%H:%M:%SZ"))
     for kind in Delivery.Kind.values:
         delivery_send(delivery_id=make_delivery(subscription, kind=kind, key=f"k:{kind}").pk)
     assert len(fake_push.accepted(fake)) == 3

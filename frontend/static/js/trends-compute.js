@@ -28,7 +28,7 @@ export function changeStatus(beforeH, afterH, thresholds) {
 }
 
 const formatters = new Map();
-function dayFormatter(timeZone) {
+function partsFormatter(timeZone) {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat("en-US", {
@@ -36,6 +36,10 @@ function dayFormatter(timeZone) {
       year: "numeric",
       month: "numeric",
       day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+      hourCycle: "h23",
       calendar: "gregory",
       numberingSystem: "latn",
     });
@@ -44,18 +48,35 @@ function dayFormatter(timeZone) {
   return formatter;
 }
 
+// The zone's offset from UTC (ms) at an instant, from the wall clock Intl reports there.
+function offsetAt(ms, timeZone) {
+  const wall = {};
+  for (const part of partsFormatter(timeZone).formatToParts(new Date(ms))) wall[part.type] = Number(part.value);
+  const wholeSeconds = Math.floor(ms / 1000) * 1000;
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - wholeSeconds;
+}
+
+// Asking Intl for every record is the slow part on a phone; a zone's offset is the same at
+// both ends of most UTC days, and then all day long (zones change at most once a day), so one
+// pair of look-ups serves every record of that day. Days with a change ask per record.
+const dayOffsets = new Map();
+function offsetFor(ms, timeZone) {
+  const utcDay = Math.floor(ms / DAY_MS);
+  const key = `${timeZone}|${utcDay}`;
+  let offset = dayOffsets.get(key);
+  if (offset === undefined) {
+    if (dayOffsets.size > 100000) dayOffsets.clear();
+    const start = offsetAt(utcDay * DAY_MS, timeZone);
+    offset = start === offsetAt((utcDay + 1) * DAY_MS - 1000, timeZone) ? start : null;
+    dayOffsets.set(key, offset);
+  }
+  return offset === null ? offsetAt(ms, timeZone) : offset;
+}
+
 // The record's local calendar day as whole days since 1970-01-01.
 export function localDay(occurredAt, timeZone) {
-  const instant = occurredAt instanceof Date ? occurredAt : new Date(occurredAt);
-  let year = 0;
-  let month = 0;
-  let day = 0;
-  for (const part of dayFormatter(timeZone).formatToParts(instant)) {
-    if (part.type === "year") year = Number(part.value);
-    else if (part.type === "month") month = Number(part.value);
-    else if (part.type === "day") day = Number(part.value);
-  }
-  return Date.UTC(year, month - 1, day) / DAY_MS;
+  const ms = occurredAt instanceof Date ? occurredAt.getTime() : Date.parse(occurredAt);
+  return Math.floor((ms + offsetFor(ms, timeZone)) / DAY_MS);
 }
 
 export const isoDay = (day) => new Date(day * DAY_MS).toISOString().slice(0, 10);
