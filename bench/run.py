@@ -17,6 +17,7 @@ from bench.common import Result, format_table, setup_django
 
 BENCHMARKS = [
     "bench_page_weight",
+    "bench_lighthouse",
     "bench_sync",
     "bench_trends",
     "bench_throughput",
