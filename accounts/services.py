@@ -24,9 +24,15 @@ def profile_get(*, user: AbstractBaseUser) -> Profile:
     return profile
 
 
+@transaction.atomic
 def profile_update(*, user: AbstractBaseUser, time_zone: str) -> Profile:
+    from reminders.services import schedules_follow_time_zone
+
     validate_time_zone(time_zone)
     profile = profile_get(user=user)
+    previous = profile.time_zone
     profile.time_zone = time_zone
     profile.save(update_fields=["time_zone", "updated_at"])
+    # Travel: reminders set in the old home zone now ring at the same local times in the new one.
+    schedules_follow_time_zone(user=user, old=previous, new=time_zone)
     return profile

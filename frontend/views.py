@@ -10,7 +10,8 @@ from accounts.timezones import available_time_zones
 # Templates other apps contribute to the settings page, in order.
 SETTINGS_SECTIONS: list[str] = [
     "frontend/settings_storage.html",
-    # "reminders/settings_section.html", "accounts/privacy_section.html", ...
+    "reminders/settings_section.html",
+    # "accounts/privacy_section.html", ...
 ]
 
 

@@ -129,6 +129,25 @@ def schedule_update(
 
 
 @transaction.atomic
+def schedules_follow_time_zone(
+    *, user: AbstractBaseUser, old: str, new: str, now: datetime | None = None
+) -> int:
+    """Move the user's schedules kept in ``old`` (the profile's zone) to ``new``, recomputing
+    their next fire time, so 08:00 stays 08:00 on the wall clock after travel."""
+    if old == new:
+        return 0
+    now = now or timezone.now()
+    moved = 0
+    for schedule in ReminderSchedule.objects.select_for_update().filter(user=user, time_zone=old):
+        schedule.time_zone = new
+        if not schedule.one_off:
+            schedule.next_fire_at = schedule_next_fire_at(schedule, after=now)
+        schedule.save(update_fields=["time_zone", "next_fire_at", "updated_at"])
+        moved += 1
+    return moved
+
+
+@transaction.atomic
 def schedule_delete(*, schedule: ReminderSchedule) -> None:
     schedule.delete()
 

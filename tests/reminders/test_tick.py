@@ -212,3 +212,69 @@ def test_stranded_deliveries_are_requeued_after_the_lease(user, subscribe, ticke
     assert sorted(ticker.queued) == sorted([sending.pk, lost.pk])
     assert Delivery.objects.get(pk=sending.pk).status == "pending"
     assert Delivery.objects.get(pk=late.pk).status == "failed"
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_ticks_on_postgresql_split_the_work_without_doubling_it(make_user):
+    import threading
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from reminders.models import PushSubscription
+    from tests.services import need_postgres
+
+    need_postgres()
+    now = timezone.now()
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"race{i}", password="!") for i in range(300)
+    )
+    PushSubscription.objects.bulk_create(
+        PushSubscription(user=u, endpoint=f"https://push.invalid/{u.pk}", p256dh="B" * 87, auth="A" * 22)
+        for u in users
+    )
+    ReminderSchedule.objects.bulk_create(
+        ReminderSchedule(
+            user=u, times=["08:00"], weekdays=EVERY_DAY, next_fire_at=now - timedelta(seconds=10)
+        )
+        for u in users
+    )
+    queued: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(3)
+
+    def collect(ids: list[int]) -> None:
+        with lock:
+            queued.extend(ids)
+
+    def run() -> None:
+        start.wait()
+        try:
+            reminders_tick(
+                now=now,
+                batch_size=50,
+                enqueue=collect,
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Delivery.objects.count() == 300 and len(queued) == 300 and len(set(queued)) == 300
+    assert not ReminderSchedule.objects.filter(next_fire_at__lte=now).exists()
+
+
+def test_after_travel_reminders_ring_at_the_same_local_time_in_the_new_zone(user, subscribe, ticker):
+    from accounts.services import profile_update
+
+    subscribe(user)
+    with time_machine.travel(utc(2025, 6, 1, 12), tick=False):
+        make_schedule(user, times=["08:00"], zone="Europe/Berlin", now=utc(2025, 6, 1, 12))
+        profile_update(user=user, time_zone="America/New_York")
+    sent = ticker.run(utc(2025, 6, 1, 12), utc(2025, 6, 2, 14), step=timedelta(minutes=5))
+    assert [local(d.fire_at, "America/New_York") for d in sent] == ["06-02 08:00"]

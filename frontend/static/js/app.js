@@ -1,6 +1,7 @@
 // Entry module of every page: small, page features load their own modules.
 import { csrfToken } from "./http.js";
 import "./pwa.js";
+import { refreshPushSubscription } from "./reminders.js";
 
 function detectTimeZone() {
   try {
@@ -22,6 +23,8 @@ function fillTimeZoneFields() {
 }
 
 fillTimeZoneFields();
+// Keep the server's copy of this device's push subscription current (never prompts).
+refreshPushSubscription();
 
 export { csrfToken, detectTimeZone };
 
