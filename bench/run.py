@@ -20,6 +20,7 @@ BENCHMARKS = [
     "bench_lighthouse",
     "bench_sync",
     "bench_trends",
+    "bench_reminder_tick",
     "bench_throughput",
     "bench_prodlike",
 ]
