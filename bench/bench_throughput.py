@@ -136,7 +136,7 @@ def run() -> list[Result]:
                 f"{api.requests} requests, concurrency {CONCURRENCY}, gunicorn --workers {GUNICORN_WORKERS}, "
                 "PostgreSQL, load generator on the same 2-core machine",
                 f"one INSERT + COMMIT alone took {commit_ms:.2f} ms (median, same run): each POST makes "
-                "about 10 round trips and one commit; the bare view makes none",
+                "8 database round trips and one commit; the bare view makes none",
             ],
         )
     ]
