@@ -72,7 +72,7 @@ class RangeQuerySerializer(serializers.Serializer):
 
 
 RECORD_ID_PARAMETER = OpenApiParameter(
-    "pk", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Record id."
+    "id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Record id."
 )
 
 

@@ -23,6 +23,8 @@ from journal.serializers import (
 from journal.services.sync import MAX_MUTATIONS_PER_PUSH, MAX_PULL_PAGE
 
 RECORD_TYPE_CHOICES = list(RECORD_MODELS)
+# Counters are stored as bigint: a larger number is garbage, and would overflow the query.
+BIGINT_MAX = 2**63 - 1
 
 
 class RecordObjectField(serializers.DictField):
@@ -36,7 +38,9 @@ class RecordObjectField(serializers.DictField):
 
 
 class MutationSerializer(serializers.Serializer):
-    id = StrictIntegerField(min_value=1, help_text="Per-client mutation number: last + 1, then + 1 each.")
+    id = StrictIntegerField(
+        min_value=1, max_value=BIGINT_MAX, help_text="Per-client mutation number: last + 1, then + 1 each."
+    )
     type = serializers.ChoiceField(choices=RECORD_TYPE_CHOICES)
     op = serializers.ChoiceField(choices=["upsert", "delete"])
     record = RecordObjectField(
@@ -58,7 +62,9 @@ class MutationListField(serializers.ListField):
 
 class PushRequestSerializer(serializers.Serializer):
     client_id = StrictUUIDField(help_text="Made once per install, kept on the device.")
-    schema = StrictIntegerField(min_value=0, help_text="The client's sync schema number.")
+    schema = StrictIntegerField(
+        min_value=0, max_value=BIGINT_MAX, help_text="The client's sync schema number."
+    )
     mutations = MutationListField(child=MutationSerializer(), max_length=MAX_MUTATIONS_PER_PUSH)
 
 
@@ -77,15 +83,16 @@ class PushResponseSerializer(serializers.Serializer):
 
 class PullQuerySerializer(serializers.Serializer):
     cursor = serializers.IntegerField(
-        min_value=0, default=0, help_text="Highest version already applied; 0 = all."
+        min_value=0, max_value=BIGINT_MAX, default=0, help_text="Highest version already applied; 0 = all."
     )
     limit = serializers.IntegerField(min_value=1, max_value=MAX_PULL_PAGE, default=MAX_PULL_PAGE)
     rejected_after = serializers.IntegerField(
         min_value=0,
+        max_value=BIGINT_MAX,
         required=False,
         help_text="Also list this client's rejected mutations with a greater id (up to last_mutation_id).",
     )
-    schema = serializers.IntegerField(min_value=0, required=False)
+    schema = serializers.IntegerField(min_value=0, max_value=BIGINT_MAX, required=False)
 
 
 class _ChangeFields(serializers.Serializer):

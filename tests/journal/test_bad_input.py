@@ -187,6 +187,8 @@ BAD_ENVELOPES = [
     ({"mutations": [_mutation(id="abc")]}, "mutations"),
     ({"mutations": [_mutation(id=0)]}, "mutations"),
     ({"mutations": [_mutation(id=1.5)]}, "mutations"),
+    ({"mutations": [_mutation(id=10**30)]}, "mutations"),
+    ({"schema": 10**30}, "schema"),
     ({"mutations": [_mutation(type="appointment")]}, "mutations"),
     ({"mutations": [_mutation(op="merge")]}, "mutations"),
     ({"mutations": [_mutation(record=[])]}, "mutations"),

@@ -1,5 +1,7 @@
 """One user can never read, change or even detect another user's journal."""
 
+import uuid
+
 import pytest
 
 from journal.models import MassageSession, PainEntry
@@ -33,8 +35,6 @@ def test_another_user_gets_404_for_read_edit_and_delete(other_client, alice_entr
 
 
 def test_the_404_for_another_users_id_is_the_same_as_for_an_unknown_id(other_client, alice_entry):
-    import uuid
-
     foreign = other_client.get(f"/api/entries/{alice_entry['id']}/")
     unknown = other_client.get(f"/api/entries/{uuid.uuid4()}/")
     assert foreign.status_code == unknown.status_code == 404
