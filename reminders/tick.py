@@ -35,8 +35,13 @@ Enqueue = Callable[[list[int]], None]
 def enqueue_deliveries(ids: Iterable[int]) -> None:
     from reminders.tasks import send_delivery
 
-    for delivery_id in ids:
-        send_delivery.delay(delivery_id)
+    ids = list(ids)
+    if not ids:
+        return
+    # One producer (one broker connection) for the whole batch, not one per message.
+    with send_delivery.app.producer_or_acquire() as producer:
+        for delivery_id in ids:
+            send_delivery.apply_async((delivery_id,), producer=producer)
 
 
 @dataclass

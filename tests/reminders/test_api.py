@@ -189,3 +189,10 @@ def test_a_forged_snooze_token_is_refused(api_client, user):
 def test_snooze_minutes_are_bounded(user_client):
     assert user_client.post("/api/reminders/snooze", {"minutes": 0}, format="json").status_code == 400
     assert Delivery.objects.count() == 0
+
+
+def test_a_malformed_snooze_body_is_a_400(api_client, user_client):
+    for client in (api_client, user_client):
+        response = client.post("/api/reminders/snooze", "{oops", content_type="application/json")
+        assert response.status_code == 400
+    assert ReminderSchedule.objects.count() == 0

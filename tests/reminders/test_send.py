@@ -153,11 +153,10 @@ def test_5xx_retries_with_jittered_backoff_then_sends(device, fake_push):
 
     first = delivery_send(delivery_id=delivery.pk, now=now)
     assert first.status == "pending" and 15 <= first.retry_in <= 30
-    second = delivery_send(delivery_id=delivery.pk, now=now + timedelta(seconds=first.retry_in))
+    retry_at = now + timedelta(seconds=first.retry_in)
+    second = delivery_send(delivery_id=delivery.pk, now=retry_at)
     assert second.status == "pending" and 30 <= second.retry_in <= 60
-    third = delivery_send(
-        delivery_id=delivery.pk, now=now + timedelta(seconds=first.retry_in + second.retry_in)
-    )
+    third = delivery_send(delivery_id=delivery.pk, now=retry_at + timedelta(seconds=second.retry_in))
     assert third.status == "sent"
     subscription.refresh_from_db()
     assert subscription.failure_count == 0 and subscription.last_success_at is not None
