@@ -1,6 +1,7 @@
 // The trends page: reads the journal from IndexedDB (works offline), computes with
 // trends-compute.js (the twin of the server's computation) and draws small SVG charts,
 // each with a one-line caption and a table.
+import { apiFetch } from "./http.js";
 import { getJournal } from "./journal-session.js";
 import { allRecords } from "./db.js";
 import { computeTrends, isoDay, localDay, parseDay } from "./trends-compute.js";
@@ -191,21 +192,49 @@ export function render(trends, range) {
   renderReach(trends);
 }
 
+function chosenRange() {
+  const range = new URLSearchParams(location.search).get("range") || "2w";
+  return range in RANGE_DAYS || range === "all" ? range : "2w";
+}
+
+function markRange(range) {
+  for (const button of document.querySelectorAll("[data-range]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.range === range));
+  }
+}
+
+// IndexedDB is the source (offline first). Where it cannot be opened (some private
+// browsing modes), the server computes the same numbers: /api/trends/ has the same shape.
+async function fromServer(range) {
+  const today = deviceToday();
+  const { from, to } = range === "all" ? { from: isoDay(today - 7300), to: isoDay(today) } : rangeFor(range, []);
+  const response = await apiFetch(`/api/trends/?from=${from}&to=${to}`);
+  if (!response.ok) throw new Error(`trends API answered ${response.status}`);
+  return response.data;
+}
+
 async function main() {
-  const { db, engine } = await getJournal();
-  let range = new URLSearchParams(location.search).get("range") || "2w";
-  if (!(range in RANGE_DAYS) && range !== "all") range = "2w";
+  let range = chosenRange();
+  let journal = null;
+  try {
+    journal = await getJournal();
+  } catch (error) {
+    console.warn("journal database unavailable, using the server", error);
+  }
 
   async function update() {
     const started = performance.now();
-    const records = await allRecords(db);
-    const entries = records.filter((r) => r.type === "pain_entry");
-    const massages = records.filter((r) => r.type === "massage_session");
-    const trends = computeTrends({ entries, massages, ...rangeFor(range, entries), vocabulary });
-    render(trends, range);
-    for (const button of document.querySelectorAll("[data-range]")) {
-      button.setAttribute("aria-pressed", String(button.dataset.range === range));
+    let trends;
+    if (journal) {
+      const records = await allRecords(journal.db);
+      const entries = records.filter((r) => r.type === "pain_entry");
+      const massages = records.filter((r) => r.type === "massage_session");
+      trends = computeTrends({ entries, massages, ...rangeFor(range, entries), vocabulary });
+    } else {
+      trends = await fromServer(range);
     }
+    render(trends, range);
+    markRange(range);
     document.documentElement.dataset.trendsReady = "true";
     document.documentElement.dataset.trendsMs = String(Math.round(performance.now() - started));
   }
@@ -219,7 +248,7 @@ async function main() {
       update();
     });
   }
-  engine.addEventListener("records-changed", () => update());
+  journal?.engine.addEventListener("records-changed", () => update());
   await update();
 }
 
