@@ -8,6 +8,7 @@ process's connections.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,12 +20,15 @@ from bench.common import ROOT, Result
 def run() -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="minimus-prodlike-report-") as tmp:
         report_file = Path(tmp) / "report.json"
-        subprocess.run(
-            [sys.executable, "-m", "bench.prodlike", "--json", str(report_file)],
-            cwd=ROOT,
-            timeout=240,
-            check=False,
+        driver = subprocess.Popen(
+            [sys.executable, "-m", "bench.prodlike", "--json", str(report_file)], cwd=ROOT
         )
+        try:
+            driver.wait(timeout=240)
+        except subprocess.TimeoutExpired:
+            # SIGTERM lets the driver stop gunicorn, the workers and beat it started.
+            driver.send_signal(signal.SIGTERM)
+            driver.wait(timeout=60)
         if not report_file.exists():
             raise RuntimeError("the production-like run ended without a report (see its output above)")
         report = json.loads(report_file.read_text())

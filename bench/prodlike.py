@@ -362,7 +362,13 @@ def run(report_path: Path | None = None) -> dict[str, Any]:
     return report
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    # Unwinds through run()'s finally blocks, which stop every process started here.
+    raise SystemExit(f"stopped by signal {signum}")
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="write the report here")
     args = parser.parse_args()
