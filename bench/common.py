@@ -41,7 +41,7 @@ def bench_database_url() -> str:
     return os.environ.get("BENCH_DATABASE_URL", DEFAULT_BENCH_DB)
 
 
-def recreate_database(url: str) -> None:
+def recreate_database(url: str, *, create: bool = True) -> None:
     """Drop and create the benchmark database so every run starts from the same state."""
     import psycopg
 
@@ -52,7 +52,8 @@ def recreate_database(url: str) -> None:
     admin = urlunparse(parsed._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 _django_ready = False
@@ -67,6 +68,8 @@ def setup_django(*, fresh: bool = True) -> None:
     if fresh:
         recreate_database(url)
     os.environ["DATABASE_URL"] = url
+    # DEBUG keeps every SQL query in memory and serves static files: not what production runs.
+    os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glute_pwa.settings")
     os.environ.setdefault("MINIMUS_DATA_DIR", str(ROOT / "var" / "bench"))
     sys.path.insert(0, str(ROOT))

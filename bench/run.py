@@ -17,7 +17,12 @@ from bench.common import Result, format_table, setup_django
 
 BENCHMARKS = [
     "bench_page_weight",
+    "bench_lighthouse",
+    "bench_sync",
     "bench_trends",
+    "bench_reminder_tick",
+    "bench_throughput",
+    "bench_prodlike",
 ]
 
 

@@ -24,7 +24,7 @@ from journal.serializers import (
     MassageSessionOutputSerializer,
     PainEntryInputSerializer,
     PainEntryOutputSerializer,
-    record_to_change,
+    records_to_changes,
 )
 from journal.services.records import RecordIdTaken, record_create, record_delete, record_update
 from journal.services.sync import (
@@ -281,7 +281,7 @@ class SyncPullView(APIView):
             raise PermissionDenied(FOREIGN_CLIENT) from None
         return Response(
             {
-                "changes": [record_to_change(record) for record in result.changes],
+                "changes": records_to_changes(result.changes),
                 "cursor": result.cursor,
                 "more": result.more,
                 "last_mutation_id": result.last_mutation_id,

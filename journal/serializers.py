@@ -6,6 +6,7 @@ record the API refuses is refused by sync for the same reason, in the same words
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -142,3 +143,24 @@ def record_to_change(record: SyncedRecord) -> dict[str, Any]:
     change = dict(OUTPUT_SERIALIZERS[record.sync_type](record).data)
     change.update(type=record.sync_type, deleted=False)
     return change
+
+
+def records_to_changes(records: Iterable[SyncedRecord]) -> list[dict[str, Any]]:
+    """Many records as pull changes, with one output serializer per type (not one per record).
+
+    A pull page holds up to 500 records; building a DRF serializer for each
+    (deep copies of its fields) cost more than the database read.
+    """
+    serializers_by_type: dict[str, RecordOutputSerializer] = {}
+    changes = []
+    for record in records:
+        if record.deleted:
+            changes.append(record_to_change(record))
+            continue
+        serializer = serializers_by_type.get(record.sync_type)
+        if serializer is None:
+            serializer = serializers_by_type[record.sync_type] = OUTPUT_SERIALIZERS[record.sync_type]()
+        change = dict(serializer.to_representation(record))
+        change.update(type=record.sync_type, deleted=False)
+        changes.append(change)
+    return changes

@@ -28,6 +28,10 @@ def sync_state_lock(*, user: AbstractBaseUser) -> SyncState:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("sync_state_lock must run inside a transaction")
+    # Every write but a user's first finds the row: one round trip instead of two.
+    state = SyncState.objects.select_for_update().filter(user=user).first()
+    if state is not None:
+        return state
     SyncState.objects.bulk_create([SyncState(user=user)], ignore_conflicts=True)
     return SyncState.objects.select_for_update().get(user=user)
 
@@ -43,16 +47,16 @@ def record_insert(
 ) -> SyncedRecord:
     """Insert a validated record under an already held lock (used by sync and REST)."""
     model = RECORD_MODELS[record_type]
-    if model.objects.filter(pk=record_id).exists():
-        raise RecordIdTaken
     fields = {name: data[name] for name in model.domain_fields if name in data}
-    record = model(id=record_id, user_id=state.user_id, version=_next_version(state), **fields)
+    record = model(id=record_id, user_id=state.user_id, version=state.last_version + 1, **fields)
     try:
-        # Savepoint: another user inserting the same id concurrently must not poison the push.
+        # The primary key refuses a taken id (no SELECT first: one round trip less per write).
+        # Savepoint: a refused insert must not poison the rest of a push.
         with transaction.atomic():
             record.save(force_insert=True)
     except IntegrityError as exc:
         raise RecordIdTaken from exc
+    _next_version(state)  # the counter moves only once the row is in
     return record
 
 
