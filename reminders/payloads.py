@@ -7,7 +7,6 @@ otherwise a plain "your summary is ready" message is sent.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 from typing import Any
@@ -51,27 +50,22 @@ def _massage(delivery: Delivery) -> dict[str, Any]:
 
 
 def _weekly_summary(delivery: Delivery) -> dict[str, Any] | None:
+    from journal.summaries import weekly_summary_payload
+
     fallback = {
         "title": "Your weekly summary is ready",
         "body": "See how your pain changed this week.",
         "url": "/trends/",
     }
-    try:
-        summaries = importlib.import_module("journal.summaries")
-    except ImportError:
-        return fallback
-    builder = getattr(summaries, "weekly_summary_payload", None)
-    if builder is None:
-        return fallback
     nudge = bool(delivery.schedule and delivery.schedule.nudge_if_empty)
     try:
-        summary = builder(delivery.user, delivery.fire_at, nudge_if_empty=nudge)
-        # None: nothing logged that week and no nudge wanted; the delivery is skipped.
-        return None if summary is None else {**fallback, **summary}
+        summary = weekly_summary_payload(delivery.user, delivery.fire_at, nudge_if_empty=nudge)
     except Exception:
         # A broken summary must not stop the notification the user asked for.
         logger.exception("weekly summary payload failed for delivery %s", delivery.pk)
         return fallback
+    # None: nothing logged that week and no nudge wanted; the delivery is skipped.
+    return None if summary is None else {**fallback, **summary}
 
 
 def _test(delivery: Delivery) -> dict[str, Any]:

@@ -122,6 +122,8 @@ OWN_DATA_URLS: set[str] = {
     "api-reminders",
     "api-reminders-test",
     "api-reminders-snooze",
+    "api-trends",
+    "trends-report",
 }
 
 # Routes that show no user data and need no object.

@@ -268,20 +268,3 @@ def test_payloads_stay_small(device, fake_push):
     from reminders.payloads import build_payload
 
     assert all(len(build_payload(d)) < 2048 for d in Delivery.objects.all())
-
-
-def test_the_weekly_summary_text_comes_from_the_journal_when_it_provides_one(device, fake_push, monkeypatch):
-    import sys
-    import types
-
-    summaries = types.ModuleType("journal.summaries")
-    summaries.weekly_summary_payload = lambda user, week_end: {
-        "title": "Your week: pain down 2 points",
-        "body": f"Average 3.1, down from 5.0 ({user.username}).",
-    }
-    monkeypatch.setitem(sys.modules, "journal.summaries", summaries)
-    fake, subscription = device
-    delivery_send(delivery_id=make_delivery(subscription, kind=Delivery.Kind.WEEKLY_SUMMARY).pk)
-    [message] = fake_push.accepted(fake)
-    assert message.payload["title"] == "Your week: pain down 2 points"
-    assert message.payload["url"] == "/trends/"
