@@ -19,6 +19,7 @@ from reminders.payloads import snooze_token_user_id
 from reminders.selectors import schedule_list, subscription_list
 from reminders.serializers import (
     EndpointSerializer,
+    ScheduleOutputSerializer,
     ScheduleSerializer,
     SnoozeSerializer,
     SubscriptionInputSerializer,
@@ -91,11 +92,11 @@ class SubscriptionDetailView(APIView):
 
 
 class SchedulesView(APIView):
-    @extend_schema(responses=ScheduleSerializer(many=True))
+    @extend_schema(responses=ScheduleOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(ScheduleSerializer(schedule_list(user=request.user), many=True).data)
+        return Response(ScheduleOutputSerializer(schedule_list(user=request.user), many=True).data)
 
-    @extend_schema(request=ScheduleSerializer, responses=ScheduleSerializer)
+    @extend_schema(request=ScheduleSerializer, responses=ScheduleOutputSerializer)
     def post(self, request: Request) -> Response:
         serializer = ScheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -109,7 +110,7 @@ class SchedulesView(APIView):
         data = dict(serializer.validated_data)
         data.setdefault("time_zone", profile_get(user=request.user).time_zone)
         schedule = schedule_create(user=request.user, **data)
-        return Response(ScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
+        return Response(ScheduleOutputSerializer(schedule).data, status=status.HTTP_201_CREATED)
 
 
 class ScheduleDetailView(APIView):
@@ -117,19 +118,19 @@ class ScheduleDetailView(APIView):
         # Another user's schedule is simply not found.
         return get_object_or_404(ReminderSchedule, pk=pk, user=request.user)
 
-    @extend_schema(responses=ScheduleSerializer)
+    @extend_schema(responses=ScheduleOutputSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ScheduleSerializer(self._get(request, pk)).data)
+        return Response(ScheduleOutputSerializer(self._get(request, pk)).data)
 
-    @extend_schema(request=ScheduleSerializer, responses=ScheduleSerializer)
+    @extend_schema(request=ScheduleSerializer, responses=ScheduleOutputSerializer)
     def patch(self, request: Request, pk: int) -> Response:
         schedule = self._get(request, pk)
         serializer = ScheduleSerializer(schedule, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         schedule = schedule_update(schedule=schedule, **serializer.validated_data)
-        return Response(ScheduleSerializer(schedule).data)
+        return Response(ScheduleOutputSerializer(schedule).data)
 
-    @extend_schema(request=ScheduleSerializer, responses=ScheduleSerializer)
+    @extend_schema(request=ScheduleSerializer, responses=ScheduleOutputSerializer)
     def put(self, request: Request, pk: int) -> Response:
         schedule = self._get(request, pk)
         serializer = ScheduleSerializer(schedule, data=request.data)
@@ -139,7 +140,7 @@ class ScheduleDetailView(APIView):
         data.setdefault("quiet_start", None)
         data.setdefault("quiet_end", None)
         schedule = schedule_update(schedule=schedule, **data)
-        return Response(ScheduleSerializer(schedule).data)
+        return Response(ScheduleOutputSerializer(schedule).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
@@ -206,9 +207,9 @@ class SnoozeView(APIView):
         authentication.TokenAuthentication,
     ]
 
-    @extend_schema(request=SnoozeSerializer, responses={201: ScheduleSerializer})
+    @extend_schema(request=SnoozeSerializer, responses={201: ScheduleOutputSerializer})
     def post(self, request: Request) -> Response:
         serializer = SnoozeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         schedule = snooze_create(user=request.user, minutes=serializer.validated_data["minutes"])
-        return Response(ScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
+        return Response(ScheduleOutputSerializer(schedule).data, status=status.HTTP_201_CREATED)

@@ -123,3 +123,12 @@ class ScheduleSerializer(serializers.Serializer):
 class SnoozeSerializer(serializers.Serializer):
     minutes = serializers.IntegerField(min_value=5, max_value=240, default=30)
     token = serializers.CharField(max_length=500, required=False, write_only=True)
+
+
+class ScheduleOutputSerializer(ScheduleSerializer):
+    """A schedule as the API returns it. A snooze is a one-off schedule with no local
+    times or weekdays, so the output allows empty lists where input needs at least one."""
+
+    times = serializers.ListField(child=serializers.CharField(), read_only=True)
+    weekdays = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+
