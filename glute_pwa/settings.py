@@ -296,6 +296,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # that waited in the queue longer than its period is dropped, the next one catches up.
     "reminders-tick": {"task": "reminders.tick", "schedule": 60.0, "options": {"expires": 55}},
     "reminders-cleanup": {"task": "reminders.cleanup", "schedule": _crontab(hour=3, minute=17)},
+    "journal-purge-tombstones": {"task": "journal.purge_tombstones", "schedule": _crontab(hour=3, minute=41)},
 }
 
 # --- Web Push (VAPID) --------------------------------------------------------------------

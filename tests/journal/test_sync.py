@@ -220,3 +220,17 @@ def test_deleting_an_entry_whose_create_was_rejected_changes_nothing(phone):
     assert response.json()["last_mutation_id"] == 2
     assert [r["id"] for r in response.json()["rejected"]] == [1]
     assert PainEntry.objects.count() == 0
+
+
+def test_the_nightly_task_purges_old_tombstones_and_keeps_recent_ones(phone):
+    from django.conf import settings
+
+    from journal.tasks import purge_tombstones
+
+    old, recent = pain_payload(), pain_payload()
+    phone.push(phone.mutation("upsert", old), phone.mutation("upsert", recent))
+    phone.push(phone.mutation("delete", {"id": old["id"]}), phone.mutation("delete", {"id": recent["id"]}))
+    PainEntry.objects.filter(pk=old["id"]).update(updated_at="2020-01-01T00:00:00Z")
+    assert purge_tombstones.delay().get() == 1
+    assert list(PainEntry.objects.values_list("id", flat=True)) == [uuid.UUID(recent["id"])]
+    assert settings.CELERY_BEAT_SCHEDULE["journal-purge-tombstones"]["task"] == purge_tombstones.name
