@@ -84,32 +84,10 @@ class RecordSection:
 class PainEntrySection(RecordSection):
     name = "pain_entries"
     record_type = PainEntry.sync_type
-    csv_columns = (
-        "id",
-        "occurred_at",
-        "time_zone",
-        "local_date",
-        "zone",
-        "side",
-        "posture",
-        "intensity",
-        "note",
-    )
+    csv_columns = ("id", "local_date", *PainEntry.domain_fields)
 
 
 class MassageSessionSection(RecordSection):
     name = "massage_sessions"
     record_type = MassageSession.sync_type
-    csv_columns = (
-        "id",
-        "occurred_at",
-        "time_zone",
-        "local_date",
-        "portion",
-        "side",
-        "tool",
-        "minutes",
-        "pain_before",
-        "pain_after",
-        "note",
-    )
+    csv_columns = ("id", "local_date", *MassageSession.domain_fields)
