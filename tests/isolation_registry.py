@@ -201,6 +201,7 @@ HOSTILE_REQUESTS: list[Callable[[dict[str, dict[str, str]]], list[tuple[str, str
     _sync_push_of_owner_ids,
 ]
 
+
 # fn(user) creating data that has no URL of its own (deliveries, sync state...).
 def _delivery(user: User) -> None:
     from django.utils import timezone

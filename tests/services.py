@@ -10,10 +10,15 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") == "1"
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -67,3 +72,28 @@ def need_postgres() -> None:
     from django.db import connection
 
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
+
+
+def start_celery_worker(env: dict[str, str], *, stderr: Any = None) -> subprocess.Popen:
+    """A real Celery worker process (solo pool) with ``env``, in its own process group so
+    that killing the group takes everything it started."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "glute_pwa",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr if stderr is not None else subprocess.DEVNULL,
+        start_new_session=True,
+    )

@@ -9,33 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.services import need_redis
+from tests.services import need_redis, start_celery_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 SEND_PING = "from glute_pwa.celery import ping; print(ping.delay().get(timeout=60))"
 
 
 def _round_trip(env: dict[str, str]) -> str:
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "glute_pwa",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    worker = start_celery_worker(env)
     try:
         sender = subprocess.run(
             [sys.executable, "-c", SEND_PING], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import timedelta
@@ -29,7 +28,7 @@ from django.utils import timezone
 
 from reminders.models import Delivery, PushSubscription, ReminderSchedule
 from reminders.tick import deliveries_requeue_stale, reminders_tick
-from tests.services import need_postgres, need_redis
+from tests.services import need_postgres, need_redis, start_celery_worker
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -39,26 +38,7 @@ KILL_AT = 60
 
 
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "glute_pwa",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("a"),
-        start_new_session=True,  # its own process group, so SIGKILL takes everything it started
-    )
+    return start_celery_worker(env, stderr=log.open("a"))
 
 
 def stop(worker: subprocess.Popen) -> None:
