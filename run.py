@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -62,6 +63,17 @@ def local_env() -> dict[str, str]:
     return env
 
 
+def wait_for_port(host: str, port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Print the URL only once the web server answers, so the first click works."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+
+
 def start() -> int:
     ensure_venv("requirements.txt")
     env = local_env()
@@ -79,6 +91,7 @@ def start() -> int:
     for name, command in commands.items():
         # Own process group each, so Ctrl-C handling below stops every child.
         processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    wait_for_port(host, int(port), processes["web"])
     say(f"Minimus is running at http://{host}:{port}/  (web, Celery worker and beat). Ctrl-C stops all.")
 
     stopping = False
@@ -99,9 +112,11 @@ def start() -> int:
                 break
         time.sleep(0.5)
     say("stopping web, worker and beat")
+    # SIGTERM to each leader only: Celery then shuts its pool down warmly itself.
+    # Whatever is still alive after the grace period is killed with its whole group.
     for process in processes.values():
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+            process.terminate()
     deadline = time.monotonic() + 15
     for process in processes.values():
         try:
