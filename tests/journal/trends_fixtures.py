@@ -35,18 +35,10 @@ def store_records(user: Any, entries: list[dict[str, Any]], massages: list[dict[
     def instant(value: str) -> datetime:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
+    # Every domain field but occurred_at (parsed below), plus the tombstone flag.
     domain = {
-        PainEntry: ("time_zone", "zone", "side", "posture", "intensity", "note", "deleted"),
-        MassageSession: (
-            "time_zone",
-            "portion",
-            "side",
-            "tool",
-            "minutes",
-            "pain_before",
-            "pain_after",
-            "note",
-        ),
+        model: (*(name for name in model.domain_fields if name != "occurred_at"), "deleted")
+        for model in (PainEntry, MassageSession)
     }
     defaults = {"note": "", "deleted": False, "tool": "ball", "minutes": 5}
     version = 0
@@ -55,8 +47,6 @@ def store_records(user: Any, entries: list[dict[str, Any]], massages: list[dict[
         for record in records:
             version += 1
             fields = {name: record.get(name, defaults.get(name)) for name in domain[model]}
-            if model is MassageSession:
-                fields["deleted"] = record.get("deleted", False)
             rows.append(
                 model(
                     id=uuid.uuid4(),
