@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.frontend.pwa_helpers import heading, wait_until_offline_ready
 
@@ -78,5 +79,6 @@ def test_range_buttons_switch_the_range_offline(offline_trends_page):
     page = offline_trends_page
     page.get_by_role("button", name="All").click()
     page.wait_for_function("() => location.search.includes('range=all')")
-    assert page.get_by_role("button", name="All").get_attribute("aria-pressed") == "true"
-    assert "20 entries" in page.locator("#trends-range-label").inner_text()
+    # The page redraws after the URL changes; wait for it rather than read a half-drawn page.
+    expect(page.get_by_role("button", name="All")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#trends-range-label")).to_contain_text("20 entries")
