@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"TrendChangeEnum": "journal.trends.schema.CHANGE_STATUSES"},
 }
 
 # --- Celery ---------------------------------------------------------------------------

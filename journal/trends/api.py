@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from journal.trends.schema import TrendsSerializer
 from journal.trends.services import trends_get, user_today
 
 DEFAULT_DAYS = 14
@@ -51,7 +52,7 @@ class TrendsView(APIView):
             ),
             OpenApiParameter("to", OpenApiTypes.DATE, description="Last local day (default: today)."),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: TrendsSerializer},
         summary="Trend numbers for a range of local days",
     )
     def get(self, request: Request) -> Response:
