@@ -44,22 +44,27 @@ def subscription_remove(*, user: AbstractBaseUser, endpoint: str) -> bool:
 
 
 # --- Schedules -------------------------------------------------------------------------------
-def schedule_next_fire_at(schedule: ReminderSchedule, *, after: datetime) -> datetime | None:
+def schedule_rules(schedule: ReminderSchedule) -> dict[str, object]:
+    """A stored schedule as the arguments of reminders.schedule's pure functions."""
     quiet = (
         QuietHours(schedule.quiet_start, schedule.quiet_end)
         if schedule.quiet_start is not None and schedule.quiet_end is not None
         else None
     )
-    return next_fire_time(
-        after=after,
-        times=[parse_hhmm(t) for t in schedule.times],
-        weekdays=schedule.weekdays,
-        zone=ZoneInfo(schedule.time_zone),
-        quiet=quiet,
-    )
+    return {
+        "times": [parse_hhmm(t) for t in schedule.times],
+        "weekdays": schedule.weekdays,
+        "zone": ZoneInfo(schedule.time_zone),
+        "quiet": quiet,
+    }
 
 
-def _normalised_times(times: Iterable[str]) -> list[str]:
+def schedule_next_fire_at(schedule: ReminderSchedule, *, after: datetime) -> datetime | None:
+    return next_fire_time(after=after, **schedule_rules(schedule))
+
+
+def normalised_times(times: Iterable[str]) -> list[str]:
+    """Local times as stored: HH:MM, sorted, each once."""
     return sorted({parse_hhmm(t).strftime("%H:%M") for t in times})
 
 
@@ -80,7 +85,7 @@ def schedule_create(
     schedule = ReminderSchedule(
         user=user,
         kind=kind,
-        times=_normalised_times(times),
+        times=normalised_times(times),
         weekdays=sorted(set(weekdays)),
         time_zone=time_zone,
         quiet_start=quiet_start,
@@ -116,7 +121,7 @@ def schedule_update(
     schedule = ReminderSchedule.objects.select_for_update().get(pk=schedule.pk)
     for name, value in changes.items():
         if name == "times":
-            value = _normalised_times(value)  # type: ignore[arg-type]
+            value = normalised_times(value)  # type: ignore[arg-type]
         elif name == "weekdays":
             value = sorted(set(value))  # type: ignore[call-overload]
         setattr(schedule, name, value)

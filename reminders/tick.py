@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -25,8 +24,13 @@ from django.utils import timezone
 
 from glute_pwa.tasks_util import PUBLISH_RETRY_POLICY
 from reminders.models import Delivery, PushSubscription, ReminderSchedule
-from reminders.schedule import GRACE, Plan, QuietHours, parse_hhmm, plan_due
-from reminders.services import RECENT_MASSAGE_WINDOW, deadline_for, users_with_recent_massage
+from reminders.schedule import GRACE, Plan, plan_due
+from reminders.services import (
+    RECENT_MASSAGE_WINDOW,
+    deadline_for,
+    schedule_rules,
+    users_with_recent_massage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -75,19 +79,11 @@ def _plan(schedule: ReminderSchedule, now: datetime) -> Plan:
             missed=(schedule.next_fire_at,) if late else (),
             next_fire_at=None,
         )
-    quiet = (
-        QuietHours(schedule.quiet_start, schedule.quiet_end)
-        if schedule.quiet_start is not None and schedule.quiet_end is not None
-        else None
-    )
     return plan_due(
         now=now,
         due_at=schedule.next_fire_at,
-        times=[parse_hhmm(t) for t in schedule.times],
-        weekdays=schedule.weekdays,
-        zone=ZoneInfo(schedule.time_zone),
-        quiet=quiet,
         grace=grace,
+        **schedule_rules(schedule),
     )
 
 
