@@ -15,13 +15,13 @@ from rest_framework import serializers
 from accounts.services import profile_get
 from reminders.models import ReminderSchedule
 from reminders.serializers import ScheduleSerializer
-from reminders.services import schedule_create, schedule_update
+from reminders.services import normalised_times, schedule_create, schedule_update
 
 _READ_ONLY = {"id", "one_off", "next_fire_at"}
 
 
 def _identity(kind: str, times: list[str], weekdays: list[int], time_zone: str) -> tuple:
-    return (kind, tuple(sorted(times)), tuple(sorted(set(weekdays))), time_zone)
+    return (kind, tuple(times), tuple(weekdays), time_zone)
 
 
 class ReminderSection:
@@ -42,7 +42,11 @@ class ReminderSection:
         for index, row in enumerate(data):
             serializer = ScheduleSerializer(data=row)
             if serializer.is_valid():
-                rows.append(dict(serializer.validated_data))
+                row = dict(serializer.validated_data)
+                # As schedule_create stores them, so an unchanged schedule compares equal.
+                row["times"] = normalised_times(row["times"])
+                row["weekdays"] = sorted(set(row["weekdays"]))
+                rows.append(row)
             else:
                 errors[str(index)] = serializer.errors
         if errors:

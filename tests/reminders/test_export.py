@@ -41,3 +41,21 @@ def test_import_turns_a_schedule_back_on_and_refuses_bad_times(user, user_client
     response = user_client.post("/api/import", document, format="json")
     assert response.status_code == 400
     assert "times" in response.json()["reminders"]["0"]
+
+
+def test_a_file_listing_a_time_twice_still_merges_on_the_second_import(user_client, user):
+    document = {
+        "format": "minimus-export",
+        "version": 1,
+        "reminders": [
+            {
+                "kind": "massage",
+                "times": ["20:00", "08:00", "08:00"],
+                "weekdays": [1, 1, 3],
+                "time_zone": "UTC",
+            },
+        ],
+    }
+    assert user_client.post("/api/import", document, format="json").json()["imported"]["reminders"] == 1
+    assert user_client.post("/api/import", document, format="json").json()["imported"]["reminders"] == 0
+    assert ReminderSchedule.objects.get(user=user).times == ["08:00", "20:00"]
