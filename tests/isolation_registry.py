@@ -33,41 +33,19 @@ User = Any
 # e.g. "entry-detail": lambda user: {"pk": str(PainEntryFactory(user=user).id)}
 def _pain_entry(user: User) -> dict[str, str]:
     from journal.services.records import record_create
+    from tests.journal.helpers import pain_payload
 
-    entry = record_create(
-        user=user,
-        record_type="pain_entry",
-        data={
-            "occurred_at": "2026-11-20T08:00:00Z",
-            "time_zone": "Europe/Berlin",
-            "zone": "outer_thigh",
-            "side": "left",
-            "posture": "walking",
-            "intensity": 6,
-            "note": "owner's note",
-        },
-    )
+    data = pain_payload(occurred_at="2026-11-20T08:00:00Z", posture="walking", note="owner's note")
+    entry = record_create(user=user, record_type="pain_entry", data=data)
     return {"pk": str(entry.id)}
 
 
 def _massage(user: User) -> dict[str, str]:
     from journal.services.records import record_create
+    from tests.journal.helpers import massage_payload
 
-    session = record_create(
-        user=user,
-        record_type="massage_session",
-        data={
-            "occurred_at": "2026-11-20T09:00:00Z",
-            "time_zone": "Europe/Berlin",
-            "portion": "anterior",
-            "side": "left",
-            "tool": "ball",
-            "minutes": 5,
-            "pain_before": 6,
-            "pain_after": 3,
-            "note": "",
-        },
-    )
+    data = massage_payload(occurred_at="2026-11-20T09:00:00Z", pain_after=3)
+    session = record_create(user=user, record_type="massage_session", data=data)
     return {"pk": str(session.id)}
 
 

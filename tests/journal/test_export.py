@@ -5,29 +5,12 @@ import pytest
 from accounts.export import export_as_dict
 from journal.models import MassageSession, PainEntry
 from journal.services.records import record_create, record_delete
+from tests.journal.helpers import massage_payload, pain_payload
 
 pytestmark = pytest.mark.django_db
 
-ENTRY = {
-    "occurred_at": "2026-11-20T23:30:00Z",
-    "time_zone": "Europe/Berlin",
-    "zone": "outer_thigh",
-    "side": "left",
-    "posture": "sitting",
-    "intensity": 7,
-    "note": "=after the long drive",
-}
-MASSAGE = {
-    "occurred_at": "2026-11-21T09:00:00Z",
-    "time_zone": "Europe/Berlin",
-    "portion": "posterior",
-    "side": "left",
-    "tool": "ball",
-    "minutes": 8,
-    "pain_before": 6,
-    "pain_after": None,
-    "note": "",
-}
+ENTRY = pain_payload(occurred_at="2026-11-20T23:30:00Z", intensity=7, note="=after the long drive")
+MASSAGE = massage_payload(occurred_at="2026-11-21T09:00:00Z", portion="posterior", minutes=8)
 
 
 def _seed(user):
