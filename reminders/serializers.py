@@ -131,4 +131,3 @@ class ScheduleOutputSerializer(ScheduleSerializer):
 
     times = serializers.ListField(child=serializers.CharField(), read_only=True)
     weekdays = serializers.ListField(child=serializers.IntegerField(), read_only=True)
-
