@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,45 @@ from tests.services import CHROMIUM_ARGS, CHROMIUM_PATH, chromium_available, nee
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 PHONE_VIEWPORT = {"width": 360, "height": 740}
+
+
+class _InFlight:
+    """Requests the live server is still handling (its thread), counted by Django's signals."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.count = 0
+
+    def started(self, **_: Any) -> None:
+        with self.lock:
+            self.count += 1
+
+    def finished(self, **_: Any) -> None:
+        with self.lock:
+            self.count -= 1
+
+
+@pytest.fixture(autouse=True)
+def _drain_live_server(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a browser test, wait for requests its pages left in flight (a background sync
+    pull, say) before the database is flushed: the flush's TRUNCATE would otherwise
+    deadlock with that request's transaction. Set up after live_server, so torn down
+    before it, and after every page and context the test opened is closed."""
+    if request.node.get_closest_marker("browser") is None:
+        yield
+        return
+    from django.core.signals import request_finished, request_started
+
+    request.getfixturevalue("live_server")
+    in_flight = _InFlight()
+    request_started.connect(in_flight.started, weak=False)
+    request_finished.connect(in_flight.finished, weak=False)
+    yield
+    deadline = time.monotonic() + 10
+    while in_flight.count > 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    request_started.disconnect(in_flight.started)
+    request_finished.disconnect(in_flight.finished)
 
 
 @pytest.fixture(scope="session")
