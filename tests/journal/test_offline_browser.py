@@ -120,6 +120,8 @@ def test_an_edit_on_one_device_and_a_delete_on_the_other_converge(browser, live_
         phone.locator("#pain-form[data-ready]").wait_for(state="attached")
         log_pain(phone, ["outer thigh, left"], 4)
         log_pain(phone, ["foot, left"], 2)
+        # "Synced" can still show from the first entry's loop; what the tablet needs is both on the server.
+        wait_for(lambda: len(pain_rows(user.username)) == 2, what="both entries on the server")
         wait_until_synced(phone)
         open_history(tablet, live_server)
         wait_until_synced(tablet)
