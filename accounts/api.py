@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.export import ImportRejected, export_as_csv, export_as_dict, import_from_dict
 from accounts.renderers import CSVRenderer
+from accounts.selectors import profile_get
 from accounts.serializers import (
     AccountDeleteSerializer,
     AccountSerializer,
@@ -26,8 +27,8 @@ from accounts.serializers import (
     TokenRequestSerializer,
     read_import_upload,
 )
-from accounts.services import profile_get, profile_update, token_for, token_revoke, user_delete
-from glute_pwa.parsers import SafeJSONParser
+from accounts.services import profile_update, token_for, token_revoke, user_delete
+from core.parsers import SafeJSONParser
 
 ERROR = OpenApiResponse(description="Field messages: {field: [message]}")
 

@@ -1,10 +1,12 @@
 """Export and import of everything a user owns, section by section.
 
 The format is documented in ``docs/export-format.md``. Each kind of data is an
-``ExportSection`` listed in ``EXPORT_SECTIONS`` (dotted paths, in order); the
-app that owns the data owns its section. To add one, write a class with
-``name``, ``csv_columns``, ``dump`` and ``load`` (see ``ProfileSection``) and
-append its path here. No registry magic: this list is the whole registry.
+``ExportSection`` listed in the ``MINIMUS_EXPORT_SECTIONS`` setting (dotted paths,
+in order); the app that owns the data owns its section. To add one, write a class
+with ``name``, ``csv_columns``, ``dump`` and ``load`` (see ``ProfileSection``) and
+append its path to the setting. The list lives in the project's settings, not
+here, because accounts sits below the apps that contribute sections and never
+names them.
 """
 
 from __future__ import annotations
@@ -16,25 +18,19 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.module_loading import import_string
 from rest_framework import serializers
 
-from accounts.services import profile_get, profile_update
+from accounts.models import Passkey
+from accounts.selectors import profile_get
+from accounts.services import profile_update
 from accounts.timezones import available_time_zones
 
 EXPORT_FORMAT = "minimus-export"
 EXPORT_VERSION = 1
-
-# Sections after "profile", in the order they appear in the file. The journal and
-# reminders apps add theirs here (e.g. "journal.export.PainEntrySection").
-EXPORT_SECTIONS: list[str] = [
-    "accounts.export.ProfileSection",
-    "journal.export.PainEntrySection",
-    "journal.export.MassageSessionSection",
-    "reminders.export.ReminderSection",
-]
 
 
 class ExportSection(Protocol):
@@ -93,9 +89,39 @@ class ProfileSection:
         return 1
 
 
+class PasskeySection:
+    """Which passkeys can sign in, for the record; import leaves passkeys alone.
+
+    A passkey is bound to this server's domain and its private key never leaves the
+    person's device, so a file cannot bring one to another account or server: the rows
+    name them (and when they were added and last used) without any key material.
+    """
+
+    name = "passkeys"
+    many = True
+    csv_columns = ("name", "created_at", "last_used_at")
+
+    def dump(self, *, user: AbstractBaseUser) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": passkey.name,
+                "created_at": _iso(passkey.created_at),
+                "last_used_at": _iso(passkey.last_used_at),
+            }
+            for passkey in Passkey.objects.filter(user=user).order_by("created_at", "pk")
+        ]
+
+    def load(self, *, user: AbstractBaseUser, data: Any) -> int:
+        return 0
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
 @lru_cache(maxsize=1)
 def export_sections() -> tuple[ExportSection, ...]:
-    sections = tuple(import_string(path)() for path in EXPORT_SECTIONS)
+    sections = tuple(import_string(path)() for path in settings.MINIMUS_EXPORT_SECTIONS)
     names = [section.name for section in sections]
     if len(set(names)) != len(names) or {"format", "version", "exported_at"} & set(names):
         raise ValueError(f"Export section names must be unique and not reserved: {names}")
@@ -161,7 +187,9 @@ def import_from_dict(*, user: AbstractBaseUser, document: Any) -> dict[str, int]
     header_errors: dict[str, list[str]] = {}
     if document.get("format") != EXPORT_FORMAT:
         header_errors["format"] = [f'Must be "{EXPORT_FORMAT}".']
-    if document.get("version") != EXPORT_VERSION:
+    version = document.get("version")
+    # bool is an int in Python: "version": true must not pass for 1.
+    if type(version) is not int or version != EXPORT_VERSION:
         header_errors["version"] = [f"Only version {EXPORT_VERSION} can be imported."]
     if header_errors:
         raise ImportRejected(header_errors)

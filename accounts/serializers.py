@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
 from rest_framework import serializers
 
 from accounts.timezones import available_time_zones
+from core.text import TOO_DEEP_MESSAGE, JSONTooDeep, json_loads_bounded
 
 
 class AccountSerializer(serializers.Serializer):
@@ -41,7 +41,9 @@ def read_import_upload(data: Any) -> Any:
         limit_mb = settings.IMPORT_MAX_BYTES // (1024 * 1024)
         raise serializers.ValidationError({"file": [f"The file is larger than {limit_mb} MB."]})
     try:
-        return json.loads(upload.read().decode("utf-8"))
+        return json_loads_bounded(upload.read().decode("utf-8"))
+    except JSONTooDeep:
+        raise serializers.ValidationError({"file": [TOO_DEEP_MESSAGE]}) from None
     except (UnicodeDecodeError, ValueError):
         raise serializers.ValidationError(
             {"file": ["Not a JSON export: choose the .json file Minimus gave you."]}

@@ -5,39 +5,34 @@ from __future__ import annotations
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Profile
+from accounts.signals import time_zone_changed
 from accounts.timezones import validate_time_zone
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str, time_zone: str = "UTC") -> AbstractBaseUser:
+def user_create(*, username: str, password: str | None, time_zone: str = "UTC") -> AbstractBaseUser:
+    """A new user; ``password=None`` makes an account that signs in with a passkey only."""
     validate_time_zone(time_zone)
     user = get_user_model().objects.create_user(username=username, password=password)
-    Profile.objects.create(user=user, time_zone=time_zone)
+    # The profile was created with the user (receivers.profile_for_new_user); set the zone sign-up detected.
+    Profile.objects.filter(user=user).update(time_zone=time_zone)
     return user
-
-
-def profile_get(*, user: AbstractBaseUser) -> Profile:
-    """The user's profile, created on first use for users made outside sign-up (admin, shell)."""
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
 
 
 @transaction.atomic
 def profile_update(*, user: AbstractBaseUser, time_zone: str) -> Profile:
-    from reminders.services import schedules_follow_time_zone
-
+    """Change the user's time zone and tell the apps that keep times in it (``time_zone_changed``)."""
     validate_time_zone(time_zone)
-    profile = profile_get(user=user)
+    profile = Profile.objects.select_for_update().get(user=user)
     previous = profile.time_zone
     profile.time_zone = time_zone
     profile.save(update_fields=["time_zone", "updated_at"])
-    # Travel: reminders set in the old home zone now ring at the same local times in the new one.
-    schedules_follow_time_zone(user=user, old=previous, new=time_zone)
+    if previous != time_zone:
+        time_zone_changed.send(sender=Profile, user=user, old=previous, new=time_zone)
     return profile
 
 
@@ -47,15 +42,17 @@ def user_delete(*, user: AbstractBaseUser) -> None:
 
     Rows that belong to the user point at it with ``on_delete=CASCADE`` (journal
     rows, push subscriptions, schedules, deliveries, API token, profile), so
-    deleting the user deletes them in the same transaction. Three things do not
-    hold a foreign key and are removed here: their sessions on other devices,
-    and the sign-in records django-axes keeps under their username.
+    deleting the user deletes them in the same transaction. Sessions are found by
+    the keys recorded at sign-in (accounts/sessions.py); the sign-in records
+    django-axes keeps under their username are removed too. A hashed marker of the
+    id stays, so the user's other devices wipe their copy at their next contact.
     """
-    user_id = str(user.pk)
+    from accounts.sessions import sessions_delete
+    from accounts.tombstones import tombstone_record
+
     username = user.get_username()
-    for session in Session.objects.iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == user_id:
-            session.delete()
+    sessions_delete(user=user)
+    tombstone_record(user_id=user.pk)
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=username).delete()
     user.delete()
@@ -63,7 +60,11 @@ def user_delete(*, user: AbstractBaseUser) -> None:
 
 def token_for(*, user: AbstractBaseUser) -> str:
     """The user's API token for non-browser clients, created on first request."""
+    from accounts.authentication import token_expired
+
     token, _ = Token.objects.get_or_create(user=user)
+    if token_expired(token):
+        return token_rotate(user=user)
     return token.key
 
 
@@ -75,5 +76,9 @@ def token_rotate(*, user: AbstractBaseUser) -> str:
 
 def token_revoke(*, user: AbstractBaseUser) -> bool:
     """Revoke the user's API token; True if there was one. Clients using it get 401 from now on."""
+    from accounts.security import auth_version_bump
+
     deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        auth_version_bump(user_id=user.pk)
     return bool(deleted)

@@ -1,7 +1,9 @@
-"""First-load JavaScript and CSS bytes (gzip) of the app shell, against the budget.
+"""First-load JavaScript and CSS bytes (gzip) of each app page, against the budget.
 
-Follows the static files a signed-in page references and, for ES modules, every
-module they import, then gzips each as a server would.
+Follows the static files a signed-in page references and, for ES modules, every module they
+import statically, then gzips each as a server would. A module behind a dynamic ``import()``
+loads later, only when the page needs it, and is not first-load; type-only imports in JSDoc
+comments are never fetched.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from pathlib import Path
 
 from bench.common import Result, setup_django
 
-JS_BUDGET = 60 * 1024
+JS_BUDGET = 40 * 1024
+PAGES = ("/", "/journal/", "/trends/", "/guide/", "/settings/")
 IMPORT_RE = re.compile(
-    r"""(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(?\s*['"]([^'"]+)['"]"""
+    r"""^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]""",
+    re.MULTILINE,
 )
+COMMENT_RE = re.compile(r"/\*.*?\*/|^\s*//.*?$", re.DOTALL | re.MULTILINE)
 ASSET_RE = re.compile(r"""(?:src|href)="(/static/[^"]+\.(?:js|css))\"""")
 
 
@@ -35,7 +40,7 @@ def _module_graph(entry: Path) -> set[Path]:
         if path in seen or not path.exists():
             continue
         seen.add(path)
-        for match in IMPORT_RE.finditer(path.read_text()):
+        for match in IMPORT_RE.finditer(COMMENT_RE.sub("", path.read_text())):
             spec = match.group(1) or match.group(2)
             if spec and spec.startswith("."):
                 stack.append((path.parent / spec).resolve())
@@ -80,31 +85,35 @@ def _measure() -> list[Result]:
     user = user_create(username=f"weight-{uuid.uuid4().hex[:8]}", password="bench-Pass-4242")
     client = Client()
     client.force_login(user)
-    js: set[Path] = set()
+    pages: dict[str, tuple[int, int]] = {}
     css: set[Path] = set()
-    for url in ("/", "/journal/", "/trends/", "/guide/"):
+    for url in PAGES:
         response = client.get(url, HTTP_HOST="localhost")
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
         page_js, page_css = first_load_assets(response.content.decode())
-        js |= page_js
+        if not page_js:
+            raise RuntimeError(f"found no JavaScript on {url}: the asset scan is broken")
+        pages[url] = (gzip_size(page_js), len(page_js))
         css |= page_css
-    if not js or not css:
-        raise RuntimeError("found no JavaScript or CSS on the shell pages: the asset scan is broken")
-    js_bytes, css_bytes = gzip_size(js), gzip_size(css)
-    raw_js = sum(p.stat().st_size for p in js)
+    if not css:
+        raise RuntimeError("found no CSS on the shell pages: the asset scan is broken")
+    heaviest = max(pages, key=lambda url: pages[url][0])
+    js_bytes = pages[heaviest][0]
     return [
         Result(
-            "first-load JS (gzip, all shell pages)",
+            "first-load JS (gzip, heaviest page)",
             js_bytes / 1024,
             "KB",
             baseline_name="budget",
             baseline=JS_BUDGET / 1024,
-            target="<= 1.0 x 60 KB",
+            target=f"<= 1.0 x {JS_BUDGET // 1024} KB",
             ok=js_bytes <= JS_BUDGET,
-            notes=[f"{len(js)} modules, {raw_js / 1024:.1f} KB before gzip"],
+            notes=[
+                "  ".join(f"{url} {size / 1024:.1f} KB ({n} modules)" for url, (size, n) in pages.items())
+            ],
         ),
-        Result("first-load CSS (gzip)", css_bytes / 1024, "KB", notes=[f"{len(css)} stylesheets"]),
+        Result("first-load CSS (gzip)", gzip_size(css) / 1024, "KB", notes=[f"{len(css)} stylesheets"]),
     ]
 
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from urllib.parse import urlparse, urlunparse
 
-from bench.common import ROOT, Result, bench_database_url
+from bench.common import Result, bench_database_url, run_bench_script
 
 ROW = re.compile(r"^\| (?P<what>[^|]+?) \| (?P<seconds>[\d.]+) \| (?P<share>[\d.]+%) \|$")
 
@@ -22,28 +20,18 @@ def run() -> list[Result]:
     server = urlunparse(urlparse(bench_database_url())._replace(path="/postgres"))
     env = {**os.environ, "DATABASE_URL": server, "REDIS_URL": "redis://127.0.0.1:6379/9", "DEBUG": "0"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_tick.py")],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    print(done.stdout, end="")
+    done = run_bench_script("bench_tick.py", timeout=300, env=env)
     rows = [match for line in done.stdout.splitlines() if (match := ROW.match(line.strip()))]
     if len(rows) != 2:
         raise RuntimeError(f"bench_tick.py printed no table:\n{done.stdout[-1500:]}\n{done.stderr[-1500:]}")
     baseline, tick = rows
     tick_s = float(tick["seconds"])
     return [
-        Result(
+        Result.milliseconds(
             "reminder tick, 100k schedules, 2k due",
-            tick_s * 1000,
-            "ms",
+            tick_s,
             baseline_name="indexed SELECT of due rows",
-            baseline=float(baseline["seconds"]) * 1000,
+            baseline_seconds=float(baseline["seconds"]),
             target="< 5 % of 60 s (3,000 ms)",
             ok=tick_s < 3.0,
             notes=[f"{tick['what']}: {tick['share']} of the minute (median of 3)"],

@@ -140,7 +140,7 @@ def make_enqueue():
     queue = "bench_reminders"
 
     def enqueue(ids: list[int]) -> None:
-        # As reminders.tick.enqueue_deliveries, routed to a scratch queue no worker reads.
+        # As reminders.enqueue.enqueue_deliveries, routed to a scratch queue no worker reads.
         with send_delivery.app.producer_or_acquire() as producer:
             for delivery_id in ids:
                 send_delivery.apply_async((delivery_id,), queue=queue, producer=producer)
@@ -168,6 +168,9 @@ def main() -> int:
     os.environ["DATABASE_URL"] = recreate_database(url)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glute_pwa.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    from bench.common import BENCH_SECRET_KEY
+
+    os.environ.setdefault("SECRET_KEY", BENCH_SECRET_KEY)
     import django
 
     django.setup()

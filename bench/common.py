@@ -7,16 +7,21 @@ machine (these machines are noisy); absolute times are printed for reference.
 from __future__ import annotations
 
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BENCH_DB = "postgres://postgres@127.0.0.1:5432/minimus_bench"
+# Settings read a key and never create one; benchmarks keep nothing a real key would protect.
+BENCH_SECRET_KEY = "bench-only-not-secret-" + "x" * 40
 
 
 @dataclass
@@ -30,11 +35,44 @@ class Result:
     ok: bool | None = None
     notes: list[str] = field(default_factory=list)
 
+    @classmethod
+    def milliseconds(
+        cls, name: str, seconds: float, *, baseline_name: str, baseline_seconds: float, **rest: Any
+    ) -> Result:
+        """A time measured in seconds, shown in ms beside its baseline's."""
+        return cls(
+            name, seconds * 1000, "ms", baseline_name=baseline_name, baseline=baseline_seconds * 1000, **rest
+        )
+
     @property
     def ratio(self) -> float | None:
         if self.baseline in (None, 0):
             return None
         return self.value / self.baseline
+
+
+def run_bench_script(
+    name: str, *, timeout: float, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python bench/<name>`` in a process of its own; what it printed is echoed for the log too."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / name)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    print(done.stdout, end="")
+    return done
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now, for a server started here."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def bench_database_url() -> str:
@@ -72,6 +110,9 @@ def setup_django(*, fresh: bool = True) -> None:
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glute_pwa.settings")
     os.environ.setdefault("MINIMUS_DATA_DIR", str(ROOT / "var" / "bench"))
+    os.environ.setdefault("SECRET_KEY", BENCH_SECRET_KEY)
+    # One log line per request would bury the table (gunicorn and workers started here inherit it).
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT))
     import django
     from django.core.management import call_command

@@ -25,6 +25,8 @@ POSTURES = ["sitting", "side_lying", "standing_up", "walking", "standing", "one_
 TIME_ZONES = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "UTC"]
 # Massages are dated long ago: a massage logged in the last hours would (rightly) skip a reminder.
 MASSAGE_DAY = datetime(2024, 5, 1, 18, 0, tzinfo=UTC)
+# Pages a phone opens between syncs (the app shell and the guide, as served to a new tab).
+PAGES = ["/", "/guide/", "/guide/self-massage/", "/privacy/"]
 
 
 class ServerError(Exception):
@@ -39,6 +41,8 @@ class Http:
         self.headers = {"Authorization": f"Token {token}", "Host": "localhost"}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.requests = 0
+        self.latencies_ms: list[float] = []
+        self.server_errors = 0
 
     def call(self, method: str, path: str, body: Any = None, headers: dict | None = None) -> tuple[int, Any]:
         all_headers = {**self.headers, **(headers or {})}
@@ -48,11 +52,15 @@ class Http:
             all_headers["Content-Type"] = "application/json"
         for attempt in range(3):
             try:
+                started = time.perf_counter()
                 self.conn.request(method, path, body=data, headers=all_headers)
                 response = self.conn.getresponse()
                 raw = response.read()
+                self.latencies_ms.append((time.perf_counter() - started) * 1000)
                 self.requests += 1
-                return response.status, json.loads(raw) if raw else None
+                self.server_errors += response.status >= 500
+                is_json = response.getheader("Content-Type", "").startswith("application/json")
+                return response.status, json.loads(raw) if raw and is_json else None
             except (OSError, http.client.HTTPException):
                 # A keep-alive connection the server closed: reconnect. A push sent twice this
                 # way is exactly the retry the protocol must absorb.
@@ -157,6 +165,19 @@ class SimulatedUser:
         device.queue(record_type, "upsert", record)
         self.expected[record["id"]] = (record_type, {k: v for k, v in record.items() if k != "id"})
 
+    def _log_by_rest(self, device: Device, day: int) -> None:
+        """A log through the REST API (a script or an older client), which devices then pull."""
+        record = self._pain(day)
+        status, answer = device.http.call("POST", "/api/entries/", record)
+        if status != 201:
+            raise ServerError(f"REST log answered {status}: {answer}")
+        self.expected[record["id"]] = ("pain_entry", {k: v for k, v in record.items() if k != "id"})
+
+    def _open_page(self, device: Device, path: str) -> None:
+        status, _ = device.http.call("GET", path)
+        if status != 200:
+            raise ServerError(f"{path} answered {status}")
+
     def _edit(self, device: Device) -> None:
         live = [rid for rid, rec in self.expected.items() if rec is not None]
         if not live:
@@ -197,6 +218,10 @@ class SimulatedUser:
                 else:
                     self._delete(phone)
             phone.push(lose_response=self.rng.random() < 0.3)
+            self._open_page(phone, PAGES[round_no % len(PAGES)])
+            if round_no % 2 == 0:
+                self._log_by_rest(tablet, day)
+                day += 1
             if round_no % 2 == 1:
                 # The tablet logs something of its own, then catches up.
                 for _ in range(3):
@@ -214,3 +239,11 @@ class SimulatedUser:
     @property
     def requests(self) -> int:
         return sum(device.http.requests for device in self.devices)
+
+    @property
+    def latencies_ms(self) -> list[float]:
+        return [latency for device in self.devices for latency in device.http.latencies_ms]
+
+    @property
+    def server_errors(self) -> int:
+        return sum(device.http.server_errors for device in self.devices)

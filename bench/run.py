@@ -19,10 +19,13 @@ BENCHMARKS = [
     "bench_page_weight",
     "bench_lighthouse",
     "bench_sync",
+    "bench_import",
     "bench_trends",
     "bench_reminder_tick",
     "bench_throughput",
     "bench_prodlike",
+    "bench_account_delete",
+    "bench_memory",
 ]
 
 

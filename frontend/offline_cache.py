@@ -26,7 +26,9 @@ from django.urls import reverse
 from guide.services import guide_page_urls
 
 SERVICE_WORKER_TEMPLATE = "frontend/serviceworker.js"
-# Classic scripts the worker imports: every .js file in frontend/static/sw/ (push.js first).
+# The worker's code, served after the template as it is (never rendered: JSDoc has "{{").
+SERVICE_WORKER_CODE = Path(__file__).resolve().parent / "worker" / "serviceworker.js"
+# Modules the worker imports: every .js file in frontend/static/sw/ (push.js first).
 WORKER_SCRIPTS_FOLDER = "sw"
 PUSH_SCRIPT = "sw/push.js"
 # Apps whose static files make the app shell; admin, API docs and django-pwa's own assets stay out.
@@ -77,7 +79,12 @@ def _static_revision(relative: str) -> str:
 def _precached_pages_digest() -> str:
     """Hash of what the precached pages are made of: the guide's content and the page templates."""
     digest = hashlib.sha256()
-    for label, folder in [("guide", "content"), ("guide", "templates"), ("frontend", "templates")]:
+    for label, folder in [
+        ("guide", "content"),
+        ("guide", "templates"),
+        ("body", "templates"),
+        ("frontend", "templates"),
+    ]:
         if not apps.is_installed(label):
             continue
         app_root = Path(apps.get_app_config(label).path)
@@ -111,10 +118,10 @@ def signed_in_shell_urls() -> list[str]:
 def service_worker_config() -> dict:
     """Everything the worker script needs, including the version that names its caches."""
     entries = precache_entries()
-    template_source = get_template(SERVICE_WORKER_TEMPLATE).template.source
     digest = hashlib.sha256()
     digest.update(json.dumps([[e.url, e.revision] for e in entries]).encode())
-    digest.update(template_source.encode())
+    digest.update(get_template(SERVICE_WORKER_TEMPLATE).template.source.encode())
+    digest.update(SERVICE_WORKER_CODE.read_bytes())
     digest.update(_precached_pages_digest().encode())
     digest.update(str(getattr(settings, "MINIMUS_SW_VERSION", "")).encode())
     return {

@@ -18,13 +18,21 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 from pwa import app_settings as pwa_settings
 
-from frontend.offline_cache import SERVICE_WORKER_TEMPLATE, service_worker_config
+from frontend.offline_cache import SERVICE_WORKER_CODE, SERVICE_WORKER_TEMPLATE, service_worker_config
 
 
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     config = service_worker_config()
-    script = render_to_string(SERVICE_WORKER_TEMPLATE, {"config_json": json.dumps(config, indent=1)})
+    script = render_to_string(
+        SERVICE_WORKER_TEMPLATE,
+        {
+            "config_json": json.dumps(config, indent=1),
+            # Static imports (a service worker may not import() at run time), one per module.
+            "worker_imports": "".join(f"import {json.dumps(url)};\n" for url in config["workerScripts"]),
+        },
+    )
+    script += SERVICE_WORKER_CODE.read_text(encoding="utf-8")
     response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
     # Browsers compare the script byte for byte on every update check: never serve a stale one.
     response["Cache-Control"] = "no-cache"

@@ -8,7 +8,6 @@ silently falling back to a default.
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -53,21 +52,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def secret_from_file(path: Path, *, length: int = 50) -> str:
-    """Return the secret stored at ``path``, creating it once if missing.
-
-    Local runs need a stable SECRET_KEY (sessions survive a restart) without
-    asking a newcomer to configure anything.
-    """
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(length)
-    # O_EXCL: if two processes race at first start, one wins and both read it.
+def read_secret_file(path: Path) -> str:
+    """The secret stored at ``path``, or "" when there is none. Never creates it (run.py does)."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
         return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
-    return value
+    except FileNotFoundError:
+        return ""

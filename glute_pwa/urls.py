@@ -4,7 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import privacy
-from glute_pwa.health import healthz
+from core.health import healthz
+from core.metrics import metrics
 
 # Swagger UI (pinned by drf-spectacular-sidecar) injects one fixed <style> element; allow exactly
 # that one by its hash rather than 'unsafe-inline'. tests/browser/test_csp.py fails if it changes.
@@ -15,6 +16,7 @@ api_docs = csp_update({"style-src": [SWAGGER_UI_STYLE_HASH]})(
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("privacy/", privacy, name="privacy"),
@@ -29,3 +31,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("frontend.urls")),
 ]
+
+handler403 = "frontend.views.permission_denied"
+handler404 = "frontend.views.page_not_found"
+handler500 = "frontend.views.server_error"

@@ -1,7 +1,8 @@
 """Illustrations the Markdown content may place with ``[[figure:<name>]]``.
 
-Pattern and massage figures are the shared body map (bodymap/body.html) with
-options; the anatomy and side-lying drawings are guide-only templates.
+The landmarks figure is the shared body map (bodymap/body.html); the referral
+panels reuse its zone shapes, so the guide shows the very zones the journal logs.
+The anatomy, side-lying and ball-spot drawings are guide-only templates.
 """
 
 from __future__ import annotations
@@ -11,13 +12,24 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from frontend.templatetags.bodymap import zone_labels, zones_of_portion
-from journal.vocabulary import ANTERIOR, POSTERIOR
+from body.templatetags.bodymap import zone_labels, zones_of_portion
+from body.vocabulary import ANTERIOR, POSTERIOR, ZONES_BY_CODE
 
 
-def _pattern_desc(portion: str, extra: str) -> str:
+def _pattern_desc(portion: str, panel: str) -> str:
     labels = ", ".join(zone_labels(zones_of_portion(portion)))
-    return f"Shaded zones on the right side: {labels}. {extra}"
+    return f"{panel}: shaded on the right leg: {labels}."
+
+
+def _panel(portion: str, heading: str, *, x: int) -> dict[str, Any]:
+    zones = zones_of_portion(portion)
+    return {
+        "css": f"fig-panel-{'front' if portion == ANTERIOR else 'rear'}",
+        "heading": heading,
+        "zones": zones,
+        "rare": any(ZONES_BY_CODE[code].rare for code in zones),
+        "x": x,
+    }
 
 
 @dataclass(frozen=True)
@@ -46,64 +58,42 @@ FIGURES: dict[str, Figure] = {
             "bump at the side of the thigh just below the hip.",
         },
     ),
-    "front-pattern": Figure(
-        "bodymap/body.html",
-        "Front (anterior) portion: pain from the lower buttock down the outer thigh and the outer lower "
-        "leg to the ankle. The foot, drawn lighter, is reached only rarely.",
+    "referral-patterns": Figure(
+        "guide/figures/referral.html",
+        "Left: the front portion sends pain down the outside of the leg; the foot (dashed, lighter) only "
+        "rarely. Right: the rear portion sends pain down the back of the leg to the upper calf. Here the "
+        "right leg hurts: its half is drawn solid, the other half dashed.",
         {
-            "id_prefix": "fig-front-pattern",
-            "title": "Where the front portion sends its pain",
-            "desc": _pattern_desc(
-                ANTERIOR, "The pain runs down the outside of the leg to the ankle; the foot only rarely."
+            "id_prefix": "fig-referral",
+            "title": "Where each portion sends its pain, side by side",
+            "desc": " ".join(
+                [
+                    "Two panels side by side, each showing the body from behind and the right leg from the "
+                    "side, front of the body to the right. Only the right side hurts: its half is drawn "
+                    "solid and the left half is dashed.",
+                    _pattern_desc(ANTERIOR, "Left panel, front portion"),
+                    "The foot is drawn dashed and lighter and labelled rare.",
+                    _pattern_desc(POSTERIOR, "Right panel, rear portion"),
+                    "Nothing is shaded on the outside of the leg below the knee or in the foot.",
+                ]
             ),
-            "highlight": zones_of_portion(ANTERIOR),
-            "highlight_side": "right",
-        },
-    ),
-    "rear-pattern": Figure(
-        "bodymap/body.html",
-        "Rear (posterior) portion: pain just below the iliac crest and in the buttock, then down the "
-        "back of the thigh to the outer knee hollow and the upper calf.",
-        {
-            "id_prefix": "fig-rear-pattern",
-            "title": "Where the rear portion sends its pain",
-            "desc": _pattern_desc(
-                POSTERIOR, "The pain runs down the back of the leg and stops in the upper half of the calf."
-            ),
-            "highlight": zones_of_portion(POSTERIOR),
-            "highlight_side": "right",
+            "width": 552,
+            "panels": [
+                _panel(ANTERIOR, "Front portion", x=0),
+                _panel(POSTERIOR, "Rear portion", x=288),
+            ],
         },
     ),
     "side-lying": Figure(
         "guide/figures/side_lying.html",
-        "Lie on the side you want to treat, with the ball between your hip and the floor. Your forearm "
-        "takes as much weight as you need.",
+        "Lie on the side you want to treat. Keep the lower leg straight. Bend the upper leg and put its "
+        "foot on the floor in front. Lean on your forearm. The ball sits under the side of the hip. Move "
+        "your body a few centimetres up and down so the ball strokes slowly over the spot.",
     ),
-    "ball-front": Figure(
-        "bodymap/body.html",
-        "Ball spot for the front portion: in the band between the iliac crest and the greater "
-        "trochanter, toward the front.",
-        {
-            "id_prefix": "fig-ball-front",
-            "title": "Ball position for the front portion",
-            "desc": "The right hip from the side, front to the right. The massage ball sits in the shaded "
-            "band between the iliac crest above and the greater trochanter below, toward the front.",
-            "ball": ANTERIOR,
-            "view": "hip-right",
-        },
-    ),
-    "ball-rear": Figure(
-        "bodymap/body.html",
-        "Ball spot for the rear portion: a little further back within that band.",
-        {
-            "id_prefix": "fig-ball-rear",
-            "title": "Ball position for the rear portion",
-            "desc": "The right hip from the side, front to the right. The massage ball sits in the shaded "
-            "band between the iliac crest and the greater trochanter, a little further back than the "
-            "front-portion spot.",
-            "ball": POSTERIOR,
-            "view": "hip-right",
-        },
+    "ball-spots": Figure(
+        "guide/figures/ball_spots.html",
+        "The side of the hip that lies on the ball, belly to the right. Spot 1 (front portion) is toward "
+        "the front of the band. Spot 2 (rear portion) is a little further back.",
     ),
 }
 

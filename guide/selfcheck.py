@@ -22,33 +22,26 @@ class Question:
     level: str
 
 
-QUESTIONS: tuple[Question, ...] = (
-    Question(
-        "bladder_bowel",
-        "Since the pain began, have you lost control of your bladder or bowel, "
+# The questions by what a yes means: urgent ones first, as the page shows them.
+_QUESTION_TEXTS: dict[str, dict[str, str]] = {
+    URGENT: {
+        "bladder_bowel": "Since the pain began, have you lost control of your bladder or bowel, "
         "or found you cannot pass urine?",
-        URGENT,
-    ),
-    Question(
-        "saddle",
-        "Is the skin numb or dulled between your legs, around the genitals or back passage "
+        "saddle": "Is the skin numb or dulled between your legs, around the genitals or back passage "
         "(the saddle area)?",
-        URGENT,
-    ),
-    Question("spreading_numbness", "Is numbness or tingling in your leg spreading or getting worse?", TODAY),
-    Question(
-        "weakness",
-        "Has your leg or foot become weak, for example does your foot drag or slap down when you walk?",
-        TODAY,
-    ),
-    Question("fever", "Do you have a fever or feel generally unwell along with the pain?", TODAY),
-    Question("fall", "Did the pain start after a fall or an accident?", TODAY),
-    Question(
-        "night_pain",
-        "Does the pain wake you at night and stay the same whichever way you lie?",
-        TODAY,
-    ),
-    Question("weight_loss", "Have you lost weight recently without trying?", TODAY),
+    },
+    TODAY: {
+        "spreading_numbness": "Is numbness or tingling in your leg spreading or getting worse?",
+        "weakness": "Has your leg or foot become weak, for example does your foot drag or slap down "
+        "when you walk?",
+        "fever": "Do you have a fever or feel generally unwell along with the pain?",
+        "fall": "Did the pain start after a fall or an accident?",
+        "night_pain": "Does the pain wake you at night and stay the same whichever way you lie?",
+        "weight_loss": "Have you lost weight recently without trying?",
+    },
+}
+QUESTIONS: tuple[Question, ...] = tuple(
+    Question(name, text, level) for level, texts in _QUESTION_TEXTS.items() for name, text in texts.items()
 )
 
 

@@ -5,25 +5,28 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.middleware.csrf import get_token
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from glute_pwa.pagination import CappedLimitOffsetPagination
-from glute_pwa.parsers import SafeJSONParser
+from core.pagination import CappedLimitOffsetPagination
+from core.parsers import SafeJSONParser
+from journal.bulk_validation import record_validator
+from journal.metrics import pull_counted, push_counted
 from journal.models import MassageSession, PainEntry, SyncedRecord
 from journal.selectors import record_get, record_list
 from journal.serializers import (
     INPUT_SERIALIZERS,
-    OUTPUT_SERIALIZERS,
     MassageSessionInputSerializer,
     MassageSessionOutputSerializer,
     PainEntryInputSerializer,
     PainEntryOutputSerializer,
+    record_output,
     records_to_changes,
 )
 from journal.services.records import RecordIdTaken, record_create, record_delete, record_update
@@ -31,20 +34,26 @@ from journal.services.sync import (
     CURRENT_SYNC_SCHEMA,
     MINIMUM_SYNC_SCHEMA,
     ForeignClient,
-    Mutation,
     MutationGap,
     PullResult,
     PushResult,
+    RevokedClient,
     UpgradeRequired,
     sync_pull,
     sync_push,
 )
 from journal.sync_serializers import (
+    CLIENT_REVOKED_CODE,
+    FOREIGN_CLIENT_CODE,
+    MUTATION_GAP_CODE,
+    UPGRADE_REQUIRED_CODE,
+    ForeignClientErrorSerializer,
     PullQuerySerializer,
     PullResponseSerializer,
     PushRequestSerializer,
     PushResponseSerializer,
-    SyncErrorSerializer,
+    SyncConflictSerializer,
+    mutations_read,
 )
 
 ID_TAKEN = "This id is already used; make a new one."
@@ -90,7 +99,7 @@ class RecordViewSet(viewsets.GenericViewSet):
         return record
 
     def _output(self, record: SyncedRecord) -> dict[str, Any]:
-        return OUTPUT_SERIALIZERS[self.record_type](record).data
+        return record_output(record)
 
     def list(self, request: Request) -> Response:
         query = RangeQuerySerializer(data=request.query_params)
@@ -105,9 +114,13 @@ class RecordViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response([self._output(record) for record in page])
 
     def create(self, request: Request) -> Response:
-        serializer = INPUT_SERIALIZERS[self.record_type](data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        # The serializer's rules in plain Python when the values are plainly valid; anything else
+        # (and every error message) from the serializer itself.
+        data = record_validator(self.record_type).fast(request.data)
+        if data is None:
+            serializer = INPUT_SERIALIZERS[self.record_type](data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = dict(serializer.validated_data)
         try:
             record = record_create(
                 user=request.user, record_type=self.record_type, data=data, record_id=data.pop("id", None)
@@ -178,10 +191,15 @@ class MassageSessionViewSet(RecordViewSet):
     serializer_class = MassageSessionOutputSerializer
 
 
+# Sync errors carry a machine-readable "code" for the client to match; "detail" is for people.
+# 409 bodies repeat it as "error", the field clients read before "code" existed.
+
+
 def _upgrade_required() -> Response:
     return Response(
         {
-            "error": "upgrade_required",
+            "code": UPGRADE_REQUIRED_CODE,
+            "error": UPGRADE_REQUIRED_CODE,
             "detail": f"This server accepts sync schema {MINIMUM_SYNC_SCHEMA} to {CURRENT_SYNC_SCHEMA}; "
             "update the app, then send the outbox again.",
         },
@@ -189,8 +207,53 @@ def _upgrade_required() -> Response:
     )
 
 
-def _rejections(result: PushResult | PullResult) -> list[dict[str, Any]]:
+def _foreign_client() -> Response:
+    return Response({"code": FOREIGN_CLIENT_CODE, "detail": FOREIGN_CLIENT}, status=status.HTTP_403_FORBIDDEN)
+
+
+def _revoked_client(revoked: RevokedClient) -> Response:
+    # Same 403 as a foreign client: either way the install takes a new client_id and sends
+    # its outbox again under it, so nothing unsent is lost. The revoked id is this user's own,
+    # so its counter and refusals are told too: what it already applied is confirmed, not
+    # sent again under the new id.
+    return Response(
+        {
+            "code": CLIENT_REVOKED_CODE,
+            "detail": "This install's client_id was revoked in Settings: take a new client_id and "
+            "send the outbox again, after the mutations up to last_mutation_id.",
+            "last_mutation_id": revoked.last_mutation_id,
+            "rejected": _rejections(revoked),
+        },
+        status=status.HTTP_403_FORBIDDEN,
+    )
+
+
+def _mutation_gap(gap: MutationGap) -> Response:
+    return Response(
+        {
+            "code": MUTATION_GAP_CODE,
+            "error": MUTATION_GAP_CODE,
+            "detail": f"A mutation id is missing: send from id {gap.expected}.",
+            "expected": gap.expected,
+        },
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+def _rejections(result: PushResult | PullResult | RevokedClient) -> list[dict[str, Any]]:
     return [{"id": r.id, "code": r.code, "errors": r.errors} for r in result.rejected]
+
+
+def _sync_responses(
+    ok: type[serializers.Serializer], *, bad_request: str, refused: str, conflict: str
+) -> dict[int, Any]:
+    """The answers both sync endpoints give: 400 bad input, 403 a client of another account, 409 conflict."""
+    return {
+        200: ok,
+        400: OpenApiResponse(description=bad_request),
+        403: OpenApiResponse(ForeignClientErrorSerializer, description=refused),
+        409: OpenApiResponse(SyncConflictSerializer, description=conflict),
+    }
 
 
 class SyncPushView(APIView):
@@ -199,12 +262,14 @@ class SyncPushView(APIView):
     @extend_schema(
         summary="Send the outbox: mutations applied in order, each exactly once",
         request=PushRequestSerializer,
-        responses={
-            200: PushResponseSerializer,
-            400: OpenApiResponse(description='Malformed envelope: {"field": ["message"]}; nothing applied.'),
-            403: OpenApiResponse(description="client_id belongs to another account."),
-            409: OpenApiResponse(SyncErrorSerializer, description="upgrade_required or mutation_gap."),
-        },
+        responses=_sync_responses(
+            PushResponseSerializer,
+            bad_request='Malformed envelope: {"field": ["message"]}; nothing applied.',
+            refused='client_id belongs to another account: code "foreign_client"; or it was '
+            'revoked in Settings: code "client_revoked" (take a new client_id, send the outbox again).',
+            conflict='code "upgrade_required" (update the app, then push again) or "mutation_gap" '
+            "(send again from mutation id expected); nothing applied.",
+        ),
     )
     def post(self, request: Request) -> Response:
         envelope = PushRequestSerializer(data=request.data)
@@ -214,27 +279,51 @@ class SyncPushView(APIView):
             raise serializers.ValidationError(
                 {"schema": [f"This server knows sync schema up to {CURRENT_SYNC_SCHEMA}."]}
             )
-        mutations = [
-            Mutation(id=m["id"], type=m["type"], op=m["op"], record=m["record"]) for m in data["mutations"]
-        ]
+        # Each record is validated here, with the REST serializers; the service gets plain values and errors.
+        mutations = mutations_read(data["mutations"])
         try:
             result = sync_push(
                 user=request.user, client_id=data["client_id"], schema=data["schema"], mutations=mutations
             )
         except UpgradeRequired:
+            push_counted(outcome=UPGRADE_REQUIRED_CODE)
             return _upgrade_required()
         except ForeignClient:
-            raise PermissionDenied(FOREIGN_CLIENT) from None
+            push_counted(outcome=FOREIGN_CLIENT_CODE)
+            return _foreign_client()
+        except RevokedClient as revoked:
+            push_counted(outcome=CLIENT_REVOKED_CODE)
+            return _revoked_client(revoked)
         except MutationGap as gap:
-            return Response(
-                {
-                    "error": "mutation_gap",
-                    "detail": f"A mutation id is missing: send from id {gap.expected}.",
-                    "expected": gap.expected,
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
+            push_counted(outcome=MUTATION_GAP_CODE)
+            return _mutation_gap(gap)
+        push_counted(outcome="ok", mutations=len(mutations), rejected_codes=[r.code for r in result.rejected])
         return Response({"last_mutation_id": result.last_mutation_id, "rejected": _rejections(result)})
+
+
+class SyncSessionSerializer(serializers.Serializer):
+    user = serializers.CharField(
+        help_text="The signed-in user's id: the journal database the session may push."
+    )
+    csrf_token = serializers.CharField(help_text="Send as X-CSRFToken with the session cookie.")
+
+
+class SyncSessionView(APIView):
+    """What a service worker needs to push the outbox with the session cookie.
+
+    A worker cannot read cookies, so it cannot take Django's CSRF token from one as the page
+    does. It asks here (same origin, with the cookie), and pushes only the journal of the
+    user this answer names, never another account's outbox under this session.
+    """
+
+    @extend_schema(
+        summary="The session's user and a CSRF token, for pushing the outbox from a service worker",
+        responses={200: SyncSessionSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        response = Response({"user": str(request.user.pk), "csrf_token": get_token(request)})
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class SyncPullView(APIView):
@@ -249,12 +338,13 @@ class SyncPullView(APIView):
                 description="This install's client_id: its last_mutation_id comes back.",
             ),
         ],
-        responses={
-            200: PullResponseSerializer,
-            400: OpenApiResponse(description='Bad query or header: {"field": ["message"]}.'),
-            403: OpenApiResponse(description="X-Client-Id belongs to another account."),
-            409: OpenApiResponse(SyncErrorSerializer, description="upgrade_required."),
-        },
+        responses=_sync_responses(
+            PullResponseSerializer,
+            bad_request='Bad query or header: {"field": ["message"]}.',
+            refused='X-Client-Id belongs to another account: code "foreign_client"; or it was '
+            'revoked: code "client_revoked".',
+            conflict='code "upgrade_required".',
+        ),
     )
     def get(self, request: Request) -> Response:
         query = PullQuerySerializer(data=request.query_params)
@@ -278,7 +368,12 @@ class SyncPullView(APIView):
                 rejected_after=params.get("rejected_after"),
             )
         except ForeignClient:
-            raise PermissionDenied(FOREIGN_CLIENT) from None
+            pull_counted(initial=params["cursor"] == 0, outcome=FOREIGN_CLIENT_CODE)
+            return _foreign_client()
+        except RevokedClient as revoked:
+            pull_counted(initial=params["cursor"] == 0, outcome=CLIENT_REVOKED_CODE)
+            return _revoked_client(revoked)
+        pull_counted(initial=params["cursor"] == 0, outcome="ok", changes=len(result.changes))
         return Response(
             {
                 "changes": records_to_changes(result.changes),

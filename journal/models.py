@@ -16,13 +16,30 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from journal import vocabulary as vocab
+from body import vocabulary as vocab
 
 ZONE_CODES = [code for code, _ in vocab.ZONE_CHOICES]
 SIDE_CODES = list(vocab.SIDES)
 POSTURE_CODES = list(vocab.POSTURES)
 PORTION_CODES = list(vocab.PORTIONS)
 TOOL_CODES = list(vocab.MASSAGE_TOOLS)
+
+
+def _known(table: str, **codes: list[str]) -> list[models.CheckConstraint]:
+    """The database itself refuses a code the vocabulary does not know (``<table>_<field>_known``)."""
+    return [
+        models.CheckConstraint(condition=Q(**{f"{field}__in": known}), name=f"{table}_{field}_known")
+        for field, known in codes.items()
+    ]
+
+
+def _version_unique(table: str) -> models.UniqueConstraint:
+    """Pull reads (user, version > cursor) in version order: this index serves it."""
+    return models.UniqueConstraint(fields=["user", "version"], name=f"{table}_user_version_unique")
+
+
+def _occurred_index(table: str) -> models.Index:
+    return models.Index(fields=["user", "occurred_at"], name=f"{table}_user_occurred")
 
 
 def _score_between(field: str, *, nullable: bool = False) -> Q:
@@ -71,13 +88,10 @@ class PainEntry(SyncedRecord):
         verbose_name_plural = "pain entries"
         constraints = [
             models.CheckConstraint(condition=_score_between("intensity"), name="pain_entry_intensity_0_10"),
-            models.CheckConstraint(condition=Q(zone__in=ZONE_CODES), name="pain_entry_zone_known"),
-            models.CheckConstraint(condition=Q(side__in=SIDE_CODES), name="pain_entry_side_known"),
-            models.CheckConstraint(condition=Q(posture__in=POSTURE_CODES), name="pain_entry_posture_known"),
-            # Pull reads (user, version > cursor) in version order: this index serves it.
-            models.UniqueConstraint(fields=["user", "version"], name="pain_entry_user_version_unique"),
+            *_known("pain_entry", zone=ZONE_CODES, side=SIDE_CODES, posture=POSTURE_CODES),
+            _version_unique("pain_entry"),
         ]
-        indexes = [models.Index(fields=["user", "occurred_at"], name="pain_entry_user_occurred")]
+        indexes = [_occurred_index("pain_entry")]
 
     def __str__(self) -> str:
         return f"{self.zone} {self.side} {self.intensity}/10 at {self.occurred_at:%Y-%m-%d %H:%M}Z"
@@ -115,12 +129,10 @@ class MassageSession(SyncedRecord):
             models.CheckConstraint(
                 condition=_score_between("pain_after", nullable=True), name="massage_pain_after_0_10"
             ),
-            models.CheckConstraint(condition=Q(portion__in=PORTION_CODES), name="massage_portion_known"),
-            models.CheckConstraint(condition=Q(side__in=SIDE_CODES), name="massage_side_known"),
-            models.CheckConstraint(condition=Q(tool__in=TOOL_CODES), name="massage_tool_known"),
-            models.UniqueConstraint(fields=["user", "version"], name="massage_user_version_unique"),
+            *_known("massage", portion=PORTION_CODES, side=SIDE_CODES, tool=TOOL_CODES),
+            _version_unique("massage"),
         ]
-        indexes = [models.Index(fields=["user", "occurred_at"], name="massage_user_occurred")]
+        indexes = [_occurred_index("massage")]
 
     def __str__(self) -> str:
         return f"{self.portion} {self.side} {self.minutes} min at {self.occurred_at:%Y-%m-%d %H:%M}Z"
@@ -157,6 +169,9 @@ class SyncClient(models.Model):
     last_mutation_id = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now=True)
+    # Set when the user revokes this install in Settings: its id is refused from then on, so
+    # the install takes a new client_id and sends its outbox again under it (nothing lost).
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"client {self.client_id} of {self.user_id}"

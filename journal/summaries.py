@@ -14,16 +14,15 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
-from accounts.services import profile_get
+from accounts.selectors import profile_get
+from body.vocabulary import POSTURES
+from journal.trends.format import score
 from journal.trends.services import trends_get
-from journal.vocabulary import POSTURES
 
 
 def one_decimal(value: float) -> str:
-    """4.05 -> "4.1": half away from zero on the 2-decimal means, sign dropped (words carry it)."""
-    hundredths = abs(round(value * 100))
-    tenths = (hundredths + 5) // 10
-    return f"{tenths // 10}.{tenths % 10}"
+    """4.05 -> "4.1": the trends' one number format (journal.trends.format), sign dropped (words carry it)."""
+    return score(value)
 
 
 def _worst_posture(by_posture: list[dict[str, Any]]) -> str | None:
@@ -99,6 +98,7 @@ def weekly_summary_payload(
     return {
         "title": f"Your week: {week_start:%b} {week_start.day} to {week_end:%b} {week_end.day}",
         "body": text,
-        "url": reverse("trends"),
+        # The trends page opens on the week this summary describes.
+        "url": f"{reverse('trends')}?from={week_start.isoformat()}&to={week_end.isoformat()}",
         "tag": tag,
     }

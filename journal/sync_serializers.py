@@ -3,26 +3,42 @@
 The envelope (client id, schema, mutation ids, types, ops, record objects) is
 checked as a whole: a malformed envelope is a broken client and gets a 400 that
 changes nothing. Record fields are checked per mutation by the REST input
-serializers and refused one by one in ``rejected``.
+serializers (``mutations_read``) and handed to the sync service as plain
+validated values and plain field errors; the service refuses invalid ones one by
+one in ``rejected``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
+from core.text import TextChoiceField
+from journal.bulk_validation import record_validator
 from journal.models import RECORD_MODELS, MassageSession, PainEntry
 from journal.serializers import (
+    INPUT_SERIALIZERS,
     MassageSessionOutputSerializer,
     PainEntryOutputSerializer,
+    RecordInputSerializer,
     StrictIntegerField,
     StrictUUIDField,
 )
-from journal.services.sync import MAX_MUTATIONS_PER_PUSH, MAX_PULL_PAGE
+from journal.services.sync import MAX_MUTATIONS_PER_PUSH, MAX_PULL_PAGE, Mutation
+from journal.services.sync_plan import INVALID_ID, REJECTED_FORBIDDEN, REJECTED_GONE, REJECTED_INVALID
 
 RECORD_TYPE_CHOICES = list(RECORD_MODELS)
+# Machine-readable codes a client matches on (named in the OpenAPI schema by ENUM_NAME_OVERRIDES).
+REJECTION_CODES = [REJECTED_INVALID, REJECTED_GONE, REJECTED_FORBIDDEN]
+FOREIGN_CLIENT_CODE = "foreign_client"
+CLIENT_REVOKED_CODE = "client_revoked"
+UPGRADE_REQUIRED_CODE = "upgrade_required"
+MUTATION_GAP_CODE = "mutation_gap"
+SYNC_CONFLICT_CODES = [UPGRADE_REQUIRED_CODE, MUTATION_GAP_CODE]
+FOREIGN_CLIENT_CODES = [FOREIGN_CLIENT_CODE, CLIENT_REVOKED_CODE]
 # Counters are stored as bigint: a larger number is garbage, and would overflow the query.
 BIGINT_MAX = 2**63 - 1
 
@@ -41,10 +57,17 @@ class MutationSerializer(serializers.Serializer):
     id = StrictIntegerField(
         min_value=1, max_value=BIGINT_MAX, help_text="Per-client mutation number: last + 1, then + 1 each."
     )
-    type = serializers.ChoiceField(choices=RECORD_TYPE_CHOICES)
-    op = serializers.ChoiceField(choices=["upsert", "delete"])
+    type = TextChoiceField(choices=RECORD_TYPE_CHOICES)
+    op = TextChoiceField(choices=["upsert", "delete"])
     record = RecordObjectField(
         help_text="The record's id plus, for an upsert, the fields the user changed (all fields on create)."
+    )
+    base_version = StrictIntegerField(
+        min_value=1,
+        max_value=BIGINT_MAX,
+        required=False,
+        help_text="An edit of a record pulled from the server: the version it was made on. If the server "
+        "no longer has the record (deleted, its tombstone purged), the edit is gone, never a new record.",
     )
 
 
@@ -59,6 +82,45 @@ class MutationListField(serializers.ListField):
             )
         return super().to_internal_value(data)
 
+    def run_child_validation(self, data: list[Any]) -> list[Any]:
+        """A plainly valid mutation is read in plain Python (a MutationSerializer per item cost
+        more than the rest of the envelope); any other item, and every error, is the serializer's."""
+        if all(_plain_mutation(item) for item in data):
+            return [
+                {
+                    "id": m["id"],
+                    "type": m["type"],
+                    "op": m["op"],
+                    "record": dict(m["record"]),
+                    **({"base_version": m["base_version"]} if "base_version" in m else {}),
+                }
+                for m in data
+            ]
+        return super().run_child_validation(data)
+
+
+_OPS = frozenset(("upsert", "delete"))
+_RECORD_TYPES = frozenset(RECORD_TYPE_CHOICES)
+
+
+def _plain_mutation(item: Any) -> bool:
+    """True when MutationSerializer surely accepts ``item`` and returns exactly its fields."""
+    if not isinstance(item, dict):
+        return False
+    mutation_id, record_type, op = item.get("id"), item.get("type"), item.get("op")
+    base_version = item.get("base_version", 1)
+    return (
+        type(base_version) is int
+        and 1 <= base_version <= BIGINT_MAX
+        and type(mutation_id) is int
+        and 1 <= mutation_id <= BIGINT_MAX
+        and type(record_type) is str
+        and record_type in _RECORD_TYPES
+        and type(op) is str
+        and op in _OPS
+        and type(item.get("record")) is dict
+    )
+
 
 class PushRequestSerializer(serializers.Serializer):
     client_id = StrictUUIDField(help_text="Made once per install, kept on the device.")
@@ -70,7 +132,7 @@ class PushRequestSerializer(serializers.Serializer):
 
 class RejectionSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The mutation id.")
-    code = serializers.ChoiceField(choices=["invalid", "gone", "forbidden"])
+    code = serializers.ChoiceField(choices=REJECTION_CODES)
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()), help_text='{"field": ["message"]}'
     )
@@ -100,24 +162,22 @@ class _ChangeFields(serializers.Serializer):
     deleted = serializers.BooleanField()
 
 
-class PainEntryChangeSerializer(PainEntryOutputSerializer, _ChangeFields):
+class _TombstoneRequired:
+    """Only id, type, deleted and version are required: a tombstone carries nothing else."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for name, field in fields.items():
+            field.required = name in {"id", "type", "deleted", "version"}
+        return fields
+
+
+class PainEntryChangeSerializer(_TombstoneRequired, PainEntryOutputSerializer, _ChangeFields):
     """A pain entry change; a tombstone has only id, type, deleted and version."""
 
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        for name, field in fields.items():
-            field.required = name in {"id", "type", "deleted", "version"}
-        return fields
 
-
-class MassageSessionChangeSerializer(MassageSessionOutputSerializer, _ChangeFields):
+class MassageSessionChangeSerializer(_TombstoneRequired, MassageSessionOutputSerializer, _ChangeFields):
     """A massage session change; a tombstone has only id, type, deleted and version."""
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        for name, field in fields.items():
-            field.required = name in {"id", "type", "deleted", "version"}
-        return fields
 
 
 SyncChangeSerializer = PolymorphicProxySerializer(
@@ -140,9 +200,134 @@ class PullResponseSerializer(serializers.Serializer):
     rejected = RejectionSerializer(many=True)
 
 
-class SyncErrorSerializer(serializers.Serializer):
-    error = serializers.ChoiceField(choices=["upgrade_required", "mutation_gap"])
+SYNC_ERROR_CODE_HELP = "Match on this, never on detail (English text that may change)."
+
+
+class SyncConflictSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=SYNC_CONFLICT_CODES, help_text=SYNC_ERROR_CODE_HELP)
+    error = serializers.ChoiceField(
+        choices=SYNC_CONFLICT_CODES, help_text="Same as code (kept for older clients)."
+    )
     detail = serializers.CharField()
     expected = serializers.IntegerField(
         required=False, help_text="mutation_gap: the id the server needs next."
     )
+
+
+class ForeignClientErrorSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=FOREIGN_CLIENT_CODES, help_text=SYNC_ERROR_CODE_HELP)
+    detail = serializers.CharField()
+    last_mutation_id = serializers.IntegerField(
+        required=False,
+        help_text='"client_revoked" only: the revoked id\'s last applied mutation; confirm up to it '
+        "before sending the rest under a new client_id.",
+    )
+    rejected = RejectionSerializer(
+        many=True, required=False, help_text='"client_revoked" only: refusals among those mutations.'
+    )
+
+
+def _plain_errors(detail: Mapping[str, Any]) -> dict[str, list[str]]:
+    """DRF's ErrorDetail lists as plain strings, what the service stores and sends back."""
+    return {name: [str(message) for message in messages] for name, messages in detail.items()}
+
+
+# Per record type, built once per process: it only reads the serializer classes' declarations.
+_CREATE_EXTRAS: dict[str, tuple[dict[str, str], dict[str, Any]]] = {}
+
+
+class _RecordReader:
+    """Validates records with one input serializer per record type for a whole push.
+
+    Building a DRF serializer per record deep-copies all its fields, which cost
+    more than the validation itself; ``run_validation`` on a reused instance
+    gives the same data and the same field errors as ``is_valid``. Each record
+    is validated once, as an edit (only the fields sent); the reading as a
+    create adds the required fields not sent (as errors) and the defaults of the
+    others, which is what validating it in full gives.
+    """
+
+    def __init__(self) -> None:
+        self._record_id = StrictUUIDField()
+        self._edit_serializers: dict[str, RecordInputSerializer] = {}
+
+    def _serializer(self, record_type: str) -> RecordInputSerializer:
+        serializer = self._edit_serializers.get(record_type)
+        if serializer is None:
+            serializer = self._edit_serializers[record_type] = INPUT_SERIALIZERS[record_type](partial=True)
+        return serializer
+
+    def _extras(self, record_type: str) -> tuple[dict[str, str], dict[str, Any]]:
+        """(required field -> its "required" message, optional field -> its default) of a type."""
+        extras = _CREATE_EXTRAS.get(record_type)
+        if extras is None:
+            required: dict[str, str] = {}
+            defaults: dict[str, Any] = {}
+            for name, field in INPUT_SERIALIZERS[record_type]().fields.items():
+                if field.read_only or name == "id":
+                    continue
+                if field.required:
+                    required[name] = str(field.error_messages["required"])
+                elif field.default is not serializers.empty:
+                    defaults[name] = field.get_default()
+            extras = _CREATE_EXTRAS[record_type] = (required, defaults)
+        return extras
+
+    def mutation(
+        self,
+        *,
+        mutation_id: int,
+        record_type: str,
+        op: str,
+        record: dict[str, Any],
+        base_version: int | None = None,
+    ) -> Mutation:
+        try:
+            record_id = self._record_id.to_internal_value(record.get("id"))
+        except serializers.ValidationError:
+            record_id = None
+        if op == "delete" or record_id is None:
+            errors = {} if record_id is not None else INVALID_ID
+            return Mutation(mutation_id, record_type, op, record_id, edit_errors=errors, create_errors=errors)
+        fields = {name: value for name, value in record.items() if name != "id"}
+        validator = record_validator(record_type)
+        # The serializer's own rules in plain Python when the values are plainly valid; anything
+        # else (and every error message) comes from the serializer itself.
+        edit, edit_errors = validator.fast(fields, partial=True), {}
+        if edit is None:
+            try:
+                edit = dict(self._serializer(record_type).run_validation(fields))
+            except serializers.ValidationError as exc:
+                edit, edit_errors = None, _plain_errors(exc.detail)
+        required, defaults = self._extras(record_type)
+        missing = {name: [message] for name, message in required.items() if name not in fields}
+        create_errors = {**edit_errors, **missing}
+        create = None
+        if edit is not None and not missing:
+            create = {**{n: v for n, v in defaults.items() if n not in edit}, **edit}
+        return Mutation(
+            mutation_id,
+            record_type,
+            op,
+            record_id,
+            edit=edit,
+            edit_errors=edit_errors,
+            create=create,
+            create_errors=create_errors,
+            base_version=base_version,
+        )
+
+
+def mutations_read(mutations: Iterable[Mapping[str, Any]]) -> list[Mutation]:
+    """The validated envelope's mutations as the sync service takes them, each record validated."""
+    reader = _RecordReader()
+    return [
+        reader.mutation(
+            mutation_id=m["id"],
+            record_type=m["type"],
+            op=m["op"],
+            record=m["record"],
+            base_version=m.get("base_version"),
+        )
+        for m in mutations
+    ]

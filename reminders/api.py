@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -11,11 +10,13 @@ from rest_framework import authentication, exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.services import profile_get
+from accounts.authentication import ExpiringTokenAuthentication
+from accounts.selectors import profile_get
 from reminders.models import ReminderSchedule
-from reminders.payloads import snooze_token_user_id
+from reminders.payloads import snooze_token_claims, snooze_token_user_id
 from reminders.selectors import schedule_list, subscription_list
 from reminders.serializers import (
     EndpointSerializer,
@@ -26,16 +27,19 @@ from reminders.serializers import (
     SubscriptionOutputSerializer,
 )
 from reminders.services import (
+    ScheduleLimitReached,
+    SnoozeRefused,
+    SubscriptionRefused,
     schedule_create,
     schedule_delete,
     schedule_update,
     snooze_create,
     subscription_remove,
+    subscription_stop,
     subscription_upsert,
     test_notification_create,
 )
-
-MAX_SCHEDULES_PER_USER = 20
+from reminders.vapid import vapid_keys
 
 
 class PushKeyView(APIView):
@@ -46,13 +50,21 @@ class PushKeyView(APIView):
 
     @extend_schema(responses=inline_serializer("PushKey", {"public_key": serializers.CharField()}))
     def get(self, request: Request) -> Response:
-        if not settings.VAPID_PUBLIC_KEY:
+        keys = vapid_keys()
+        if keys is None:
             return Response({"detail": "Web Push is not configured on this server."}, status=503)
-        return Response({"public_key": settings.VAPID_PUBLIC_KEY})
+        return Response({"public_key": keys.public_key})
 
 
 class SubscriptionsView(APIView):
     """This user's devices (GET), register this device (POST), remove it (DELETE by endpoint)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "push_subscribe"
+
+    def get_throttles(self) -> list:
+        # Reading the list is free; registering devices is throttled.
+        return super().get_throttles() if self.request.method == "POST" else []
 
     @extend_schema(responses=SubscriptionOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -63,13 +75,22 @@ class SubscriptionsView(APIView):
         serializer = SubscriptionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        subscription = subscription_upsert(
-            user=request.user,
-            endpoint=data["endpoint"],
-            p256dh=data["keys"]["p256dh"],
-            auth=data["keys"]["auth"],
-            user_agent=data.get("user_agent") or request.headers.get("User-Agent", ""),
-        )
+        try:
+            subscription = subscription_upsert(
+                user=request.user,
+                endpoint=data["endpoint"],
+                p256dh=data["keys"]["p256dh"],
+                auth=data["keys"]["auth"],
+                user_agent=data.get("user_agent") or request.headers.get("User-Agent", ""),
+                renewal=data.get("renewal", False),
+            )
+        except SubscriptionRefused as refused:
+            body = {"endpoint" if refused.conflict else "non_field_errors": [refused.message]}
+            if refused.code:
+                body["code"] = refused.code
+            return Response(
+                body, status=status.HTTP_409_CONFLICT if refused.conflict else status.HTTP_400_BAD_REQUEST
+            )
         return Response(SubscriptionOutputSerializer(subscription).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EndpointSerializer, responses={204: None})
@@ -87,7 +108,7 @@ class SubscriptionDetailView(APIView):
     @extend_schema(responses={204: None}, operation_id="push_subscription_destroy_by_id")
     def delete(self, request: Request, pk: int) -> Response:
         subscription = get_object_or_404(subscription_list(user=request.user), pk=pk)
-        subscription_remove(user=request.user, endpoint=subscription.endpoint)
+        subscription_stop(user=request.user, endpoint=subscription.endpoint)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -100,16 +121,12 @@ class SchedulesView(APIView):
     def post(self, request: Request) -> Response:
         serializer = ScheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if (
-            ReminderSchedule.objects.filter(user=request.user, one_off=False).count()
-            >= MAX_SCHEDULES_PER_USER
-        ):
-            raise exceptions.ValidationError(
-                {"non_field_errors": [f"At most {MAX_SCHEDULES_PER_USER} reminders."]}
-            )
         data = dict(serializer.validated_data)
         data.setdefault("time_zone", profile_get(user=request.user).time_zone)
-        schedule = schedule_create(user=request.user, **data)
+        try:
+            schedule = schedule_create(user=request.user, **data)
+        except ScheduleLimitReached as exc:
+            raise exceptions.ValidationError({"non_field_errors": [exc.message]}) from None
         return Response(ScheduleOutputSerializer(schedule).data, status=status.HTTP_201_CREATED)
 
 
@@ -149,7 +166,10 @@ class ScheduleDetailView(APIView):
 
 
 class TestNotificationView(APIView):
-    """Send a notification to every device of this user now."""
+    """Send a notification to every device of this user now (a few times an hour at most)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "push_test"
 
     @extend_schema(
         request=None, responses=inline_serializer("TestSent", {"devices": serializers.IntegerField()})
@@ -171,7 +191,8 @@ class SnoozeTokenAuthentication(authentication.BaseAuthentication):
     """The service worker snoozes with the signed token from the notification.
 
     It cannot read the CSRF cookie, and the token (signed, user-bound, valid two
-    days) is itself the proof that the request comes from that notification.
+    days, usable once: see snooze_create) is itself the proof that the request
+    comes from that notification.
     """
 
     def authenticate(self, request: Request):
@@ -183,6 +204,10 @@ class SnoozeTokenAuthentication(authentication.BaseAuthentication):
         if user is None:
             raise exceptions.AuthenticationFailed("This snooze link is invalid or expired.")
         return user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        # A refused link is a 401 ("sign in"), not a 403.
+        return "Token"
 
 
 class SnoozeTokenScheme(OpenApiAuthenticationExtension):
@@ -204,12 +229,21 @@ class SnoozeView(APIView):
     authentication_classes = [
         SnoozeTokenAuthentication,
         authentication.SessionAuthentication,
-        authentication.TokenAuthentication,
+        ExpiringTokenAuthentication,
     ]
 
     @extend_schema(request=SnoozeSerializer, responses={201: ScheduleOutputSerializer})
     def post(self, request: Request) -> Response:
         serializer = SnoozeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        schedule = snooze_create(user=request.user, minutes=serializer.validated_data["minutes"])
+        claims = snooze_token_claims(request.auth) if isinstance(request.auth, str) else None
+        try:
+            schedule = snooze_create(
+                user=request.user,
+                minutes=serializer.validated_data["minutes"],
+                snooze_of=claims.occurrence_key if claims else "",
+                snooze_root=claims.root if claims else "",
+            )
+        except SnoozeRefused as refused:
+            return Response({"detail": refused.message}, status=status.HTTP_409_CONFLICT)
         return Response(ScheduleOutputSerializer(schedule).data, status=status.HTTP_201_CREATED)

@@ -12,10 +12,11 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from rest_framework import serializers
 
-from accounts.services import profile_get
+from accounts.selectors import profile_get
 from reminders.models import ReminderSchedule
+from reminders.occurrences import normalised_times
 from reminders.serializers import ScheduleSerializer
-from reminders.services import normalised_times, schedule_create, schedule_update
+from reminders.services import ScheduleLimitReached, schedule_create, schedule_update
 
 _READ_ONLY = {"id", "one_off", "next_fire_at"}
 
@@ -57,12 +58,17 @@ class ReminderSection:
             for s in ReminderSchedule.objects.filter(user=user, one_off=False)
         }
         written = 0
-        for row in rows:
+        for index, row in enumerate(rows):
             row.setdefault("time_zone", default_zone)
             key = _identity(row["kind"], row["times"], row["weekdays"], row["time_zone"])
             schedule = existing.get(key)
             if schedule is None:
-                existing[key] = schedule_create(user=user, **row)
+                try:
+                    existing[key] = schedule_create(user=user, **row)
+                except ScheduleLimitReached as exc:
+                    raise serializers.ValidationError(
+                        {str(index): {"non_field_errors": [exc.message]}}
+                    ) from None
                 written += 1
                 continue
             changes = {k: v for k, v in row.items() if getattr(schedule, k) != v}

@@ -35,12 +35,37 @@ class PushSubscription(models.Model):
         return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
 
 
+class StoppedPushEndpoint(models.Model):
+    """A browser whose notifications the user stopped from the devices list.
+
+    That browser still holds its subscription and re-sends it at every app start; this
+    record keeps such a refresh from undoing the user's choice. Only turning reminders on
+    again in that browser (an explicit request) clears it. The endpoint is kept as a
+    SHA-256 digest: nothing more is pushed there, so the URL itself is not needed.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stopped_push_endpoints"
+    )
+    endpoint_digest = models.CharField(max_length=64)
+    stopped_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "endpoint_digest"], name="stopped_push_endpoint_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Stopped push endpoint of user {self.user_id}"
+
+
 class ReminderSchedule(models.Model):
     """When to remind a user: local times on weekdays in a time zone, outside quiet hours."""
 
     class Kind(models.TextChoices):
         MASSAGE = "massage", "Massage reminder"
         WEEKLY_SUMMARY = "weekly_summary", "Weekly summary"
+        PAIN_CHECK_IN = "pain_check_in", "Daily pain check-in"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_schedules"
@@ -60,10 +85,19 @@ class ReminderSchedule(models.Model):
     one_off = models.BooleanField(default=False)
     next_fire_at = models.DateTimeField(null=True, blank=True)
     last_fired_at = models.DateTimeField(null=True, blank=True)
+    # A snooze made from a notification: the occurrence it snoozed (each notification snoozes
+    # once) and the first occurrence of its chain (a chain snoozes a few times at most).
+    snooze_of = models.CharField(max_length=80, blank=True, default="")
+    snooze_root = models.CharField(max_length=80, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "snooze_of"], condition=~Q(snooze_of=""), name="reminder_snooze_once"
+            ),
+        ]
         indexes = [
             # The tick's only query: enabled AND next_fire_at <= now. Partial so
             # disabled schedules cost nothing.
@@ -92,6 +126,7 @@ class Delivery(models.Model):
     class Kind(models.TextChoices):
         MASSAGE = "massage"
         WEEKLY_SUMMARY = "weekly_summary"
+        PAIN_CHECK_IN = "pain_check_in"
         TEST = "test"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries")

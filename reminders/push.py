@@ -16,6 +16,9 @@ from django.conf import settings
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
+from reminders.endpoints import PinnedAdapter, UnsafePushEndpoint, endpoint_problem
+from reminders.vapid import vapid_keys
+
 logger = logging.getLogger(__name__)
 
 
@@ -84,7 +87,15 @@ def _vapid(private_key: str) -> Vapid:
 @lru_cache(maxsize=1)
 def _session() -> requests.Session:
     # One pooled session per process (each prefork child builds its own after the fork).
-    return requests.Session()
+    session = requests.Session()
+    # Every connection goes to an address checked when it is opened (reminders/endpoints.py);
+    # no proxy from the environment, no redirect to somewhere else.
+    session.trust_env = False
+    session.max_redirects = 0
+    adapter = PinnedAdapter()
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
 
 
 def push_send(
@@ -97,14 +108,18 @@ def push_send(
     timeout: float | None = None,
 ) -> PushResult:
     """POST one encrypted message. Never raises for a push-service or network failure."""
-    if not (settings.VAPID_PRIVATE_KEY and settings.VAPID_PUBLIC_KEY):
+    keys = vapid_keys()
+    if keys is None:
         return PushResult(Outcome.UNAUTHORIZED, detail="VAPID keys are not configured")
+    problem = endpoint_problem(subscription_info.get("endpoint", ""))
+    if problem is not None:
+        return PushResult(Outcome.REJECTED, detail=f"endpoint refused: {problem}")
     headers = {"Urgency": urgency, "Topic": topic}
     try:
         response = webpush(
             subscription_info=subscription_info,
             data=data,
-            vapid_private_key=_vapid(settings.VAPID_PRIVATE_KEY),
+            vapid_private_key=_vapid(keys.private_key),
             # A fresh dict per call: pywebpush writes this endpoint's "aud" into it.
             vapid_claims={"sub": settings.VAPID_SUBJECT},
             ttl=ttl,
@@ -116,6 +131,8 @@ def push_send(
         if exc.response is None:
             return PushResult(Outcome.RETRY, detail=str(exc)[:200])
         return classify(exc.response.status_code, exc.response.headers, exc.response.text or "")
+    except UnsafePushEndpoint as exc:
+        return PushResult(Outcome.REJECTED, detail=f"endpoint refused: {exc}"[:200])
     except requests.RequestException as exc:
         # Timeouts and connection errors: the push service may be briefly down.
         return PushResult(Outcome.RETRY, detail=f"{type(exc).__name__}: {exc}"[:200])

@@ -26,3 +26,8 @@ def next_reminder_at(*, user: AbstractBaseUser):
         .values_list("next_fire_at", flat=True)
         .first()
     )
+
+
+def receiving_device_count(*, user: AbstractBaseUser) -> int:
+    """Devices that can receive a reminder: subscribed, and the last notification to them did not fail."""
+    return PushSubscription.objects.filter(user=user, failure_count=0).count()

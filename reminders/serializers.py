@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-from urllib.parse import urlparse
+from typing import Literal
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from accounts.timezones import available_time_zones
+from core.text import TextChoiceField
+from reminders.endpoints import endpoint_problem
 from reminders.models import PushSubscription, ReminderSchedule
 
 HHMM = RegexValidator(r"^([01]\d|2[0-3]):[0-5]\d$", "Use a 24-hour time like 08:30.")
@@ -45,10 +46,17 @@ class SubscriptionInputSerializer(serializers.Serializer):
     endpoint = serializers.URLField(max_length=1024)
     keys = SubscriptionKeysSerializer()
     user_agent = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    renewal = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="True when the app refreshes its subscription at start-up rather than the user "
+        'turning reminders on: refused with code "push_stopped" for a browser stopped from the devices list.',
+    )
 
     def validate_endpoint(self, value: str) -> str:
-        if urlparse(value).scheme not in settings.PUSH_ENDPOINT_SCHEMES:
-            raise serializers.ValidationError("A push endpoint must be an https URL.")
+        problem = endpoint_problem(value)
+        if problem is not None:
+            raise serializers.ValidationError(problem)
         return value
 
 
@@ -56,27 +64,35 @@ class EndpointSerializer(serializers.Serializer):
     endpoint = serializers.URLField(max_length=1024)
 
 
+DEVICE_WORKING = "working"
+DEVICE_NOT_WORKING = "not working"
+DEVICE_UNTESTED = "not tested yet"
+
+
 class SubscriptionOutputSerializer(serializers.ModelSerializer):
+    """A device as its owner sees it: whether notifications reach it, never what a push service said."""
+
+    status = serializers.SerializerMethodField(
+        help_text="working: the last notification was delivered; not working: the last one failed."
+    )
+
     class Meta:
         model = PushSubscription
-        fields = [
-            "id",
-            "endpoint",
-            "user_agent",
-            "created_at",
-            "last_success_at",
-            "last_error_at",
-            "failure_count",
-        ]
+        fields = ["id", "endpoint", "user_agent", "created_at", "status"]
+
+    def get_status(
+        self, subscription: PushSubscription
+    ) -> Literal["working", "not working", "not tested yet"]:
+        if subscription.failure_count:
+            return DEVICE_NOT_WORKING
+        return DEVICE_WORKING if subscription.last_success_at else DEVICE_UNTESTED
 
 
 class ScheduleSerializer(serializers.Serializer):
     """Create (all fields) or change (partial) a reminder schedule."""
 
     id = serializers.IntegerField(read_only=True)
-    kind = serializers.ChoiceField(
-        choices=ReminderSchedule.Kind.choices, default=ReminderSchedule.Kind.MASSAGE
-    )
+    kind = TextChoiceField(choices=ReminderSchedule.Kind.choices, default=ReminderSchedule.Kind.MASSAGE)
     times = serializers.ListField(
         child=serializers.CharField(max_length=5, validators=[HHMM]), min_length=1, max_length=12
     )

@@ -1,35 +1,107 @@
 """Writes for reminders: subscriptions, schedules, snooze and test notifications.
 
 The tick (claiming due schedules) lives in ``reminders.tick``; sending one
-delivery in ``reminders.sending``.
+delivery in ``reminders.sending``; what a schedule means in time in
+``reminders.occurrences``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from reminders.models import Delivery, PushSubscription, ReminderSchedule
-from reminders.schedule import GRACE, QuietHours, next_fire_time, parse_hhmm
+from accounts.selectors import profile_get
+from reminders.enqueue import enqueue_deliveries
+from reminders.models import Delivery, PushSubscription, ReminderSchedule, StoppedPushEndpoint
+from reminders.occurrences import normalised_times, schedule_next_fire_at
 
-# A massage logged this recently makes a massage reminder pointless.
-RECENT_MASSAGE_WINDOW = timedelta(hours=3)
 TEST_NOTIFICATION_DEADLINE = timedelta(minutes=10)
+# Repeating reminders per user (API and import alike); snoozes do not count.
+MAX_SCHEDULES_PER_USER = 20
+# Devices with notifications on, per user.
+MAX_SUBSCRIPTIONS_PER_USER = 10
+# Snoozes of one notification (one occurrence), each from its own tap.
+MAX_SNOOZES_PER_OCCURRENCE = 3
+
+
+class ScheduleLimitReached(Exception):
+    """The user already has MAX_SCHEDULES_PER_USER recurring schedules."""
+
+    message = f"At most {MAX_SCHEDULES_PER_USER} reminders."
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
 
 
 # --- Subscriptions -------------------------------------------------------------------------
+class SubscriptionRefused(Exception):
+    """The device cannot be registered for this user; ``message`` says why, revealing nobody else."""
+
+    def __init__(self, message: str, *, conflict: bool = False, code: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.conflict = conflict
+        self.code = code
+
+
+STOPPED_FROM_DEVICES = (
+    "Notifications to this browser were stopped from your devices list. "
+    "Turn reminders on here to get them again."
+)
+ENDPOINT_IN_USE = (
+    "This device is registered to another account. Turn notifications off and on again on this device."
+)
+
+
+def endpoint_digest(endpoint: str) -> str:
+    return hashlib.sha256(endpoint.encode()).hexdigest()
+
+
 @transaction.atomic
 def subscription_upsert(
-    *, user: AbstractBaseUser, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
+    *,
+    user: AbstractBaseUser,
+    endpoint: str,
+    p256dh: str,
+    auth: str,
+    user_agent: str = "",
+    renewal: bool = False,
 ) -> PushSubscription:
-    """Register this device, or refresh its keys. An endpoint belongs to the browser: if another
-    account signed in on it earlier, the device now notifies the account signed in now."""
+    """Register this device, or refresh its keys.
+
+    ``renewal`` is the app's own refresh at start-up, not the user's choice: it never brings
+    back a browser the user stopped from the devices list. An explicit registration (the
+    user turning reminders on in that browser) does, and forgets the stop.
+
+    An endpoint held by another account moves to this one only when the request carries that
+    subscription's keys: only the browser holding the subscription knows its auth secret, so
+    someone who merely learned the URL cannot take another account's device over.
+    """
+    stopped = StoppedPushEndpoint.objects.filter(user=user, endpoint_digest=endpoint_digest(endpoint))
+    if renewal and stopped.exists():
+        raise SubscriptionRefused(STOPPED_FROM_DEVICES, conflict=True, code="push_stopped")
+    stopped.delete()
+    current = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
+    foreign = current is not None and current.user_id != user.pk
+    if foreign and (current.p256dh, current.auth) != (p256dh, auth):
+        raise SubscriptionRefused(ENDPOINT_IN_USE, conflict=True)
+    if current is None:
+        # Lock the user's devices so two concurrent registrations cannot both pass the cap.
+        owned = list(
+            PushSubscription.objects.select_for_update().filter(user=user).values_list("pk", flat=True)
+        )
+        if len(owned) >= MAX_SUBSCRIPTIONS_PER_USER:
+            raise SubscriptionRefused(
+                f"At most {MAX_SUBSCRIPTIONS_PER_USER} devices can have notifications on. "
+                "Remove one in the list first."
+            )
     subscription, _ = PushSubscription.objects.update_or_create(
         endpoint=endpoint,
         defaults={"user": user, "p256dh": p256dh, "auth": auth, "user_agent": user_agent[:300]},
@@ -39,35 +111,23 @@ def subscription_upsert(
 
 @transaction.atomic
 def subscription_remove(*, user: AbstractBaseUser, endpoint: str) -> bool:
+    """This browser turned its own notifications off (it unsubscribes itself too)."""
     deleted, _ = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
     return deleted > 0
 
 
+@transaction.atomic
+def subscription_stop(*, user: AbstractBaseUser, endpoint: str) -> bool:
+    """The user stopped notifications to a browser from the devices list, usually from another one.
+
+    That browser does not know yet: its next start-up refresh is refused (``renewal``)
+    instead of silently bringing it back.
+    """
+    StoppedPushEndpoint.objects.get_or_create(user=user, endpoint_digest=endpoint_digest(endpoint))
+    return subscription_remove(user=user, endpoint=endpoint)
+
+
 # --- Schedules -------------------------------------------------------------------------------
-def schedule_rules(schedule: ReminderSchedule) -> dict[str, object]:
-    """A stored schedule as the arguments of reminders.schedule's pure functions."""
-    quiet = (
-        QuietHours(schedule.quiet_start, schedule.quiet_end)
-        if schedule.quiet_start is not None and schedule.quiet_end is not None
-        else None
-    )
-    return {
-        "times": [parse_hhmm(t) for t in schedule.times],
-        "weekdays": schedule.weekdays,
-        "zone": ZoneInfo(schedule.time_zone),
-        "quiet": quiet,
-    }
-
-
-def schedule_next_fire_at(schedule: ReminderSchedule, *, after: datetime) -> datetime | None:
-    return next_fire_time(after=after, **schedule_rules(schedule))
-
-
-def normalised_times(times: Iterable[str]) -> list[str]:
-    """Local times as stored: HH:MM, sorted, each once."""
-    return sorted({parse_hhmm(t).strftime("%H:%M") for t in times})
-
-
 @transaction.atomic
 def schedule_create(
     *,
@@ -82,6 +142,14 @@ def schedule_create(
     nudge_if_empty: bool = False,
     now: datetime | None = None,
 ) -> ReminderSchedule:
+    """A recurring schedule; ScheduleLimitReached once the user has MAX_SCHEDULES_PER_USER.
+
+    The count and the insert happen under a lock on the user's row, so two
+    concurrent creates for one user run one after the other and cannot both pass.
+    """
+    get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).get()
+    if ReminderSchedule.objects.filter(user=user, one_off=False).count() >= MAX_SCHEDULES_PER_USER:
+        raise ScheduleLimitReached
     schedule = ReminderSchedule(
         user=user,
         kind=kind,
@@ -155,28 +223,50 @@ def schedule_delete(*, schedule: ReminderSchedule) -> None:
     schedule.delete()
 
 
+class SnoozeRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @transaction.atomic
 def snooze_create(
-    *, user: AbstractBaseUser, minutes: int = 30, now: datetime | None = None
+    *,
+    user: AbstractBaseUser,
+    minutes: int = 30,
+    snooze_of: str = "",
+    snooze_root: str = "",
+    now: datetime | None = None,
 ) -> ReminderSchedule:
-    """A one-off massage reminder ``minutes`` from now (the notification's "Snooze 30 min")."""
-    from accounts.services import profile_get
+    """A one-off massage reminder ``minutes`` from now (the notification's "Snooze 30 min").
 
+    From a notification (``snooze_of`` its occurrence): once per notification, and at most
+    ``MAX_SNOOZES_PER_OCCURRENCE`` times along one chain of snoozes.
+    """
     now = now or timezone.now()
+    if snooze_of:
+        snooze_root = snooze_root or snooze_of
+        # The user's schedules are locked so two taps at once cannot both pass the checks.
+        list(ReminderSchedule.objects.select_for_update().filter(user=user).values_list("pk", flat=True))
+        chain = ReminderSchedule.objects.filter(user=user, snooze_root=snooze_root)
+        if chain.filter(snooze_of=snooze_of).exists():
+            raise SnoozeRefused("This reminder was already snoozed.")
+        if chain.count() >= MAX_SNOOZES_PER_OCCURRENCE:
+            raise SnoozeRefused(f"A reminder can be snoozed {MAX_SNOOZES_PER_OCCURRENCE} times at most.")
     return ReminderSchedule.objects.create(
         user=user,
         kind=ReminderSchedule.Kind.MASSAGE,
         time_zone=profile_get(user=user).time_zone,
         one_off=True,
         next_fire_at=now + timedelta(minutes=minutes),
+        snooze_of=snooze_of,
+        snooze_root=snooze_root if snooze_of else "",
     )
 
 
 @transaction.atomic
 def test_notification_create(*, user: AbstractBaseUser, now: datetime | None = None) -> list[Delivery]:
     """One delivery per device of the user, sent at once (after commit)."""
-    from reminders.tick import enqueue_deliveries
-
     now = now or timezone.now()
     key = f"t:{uuid.uuid4().hex[:16]}"
     deliveries = Delivery.objects.bulk_create(
@@ -194,22 +284,3 @@ def test_notification_create(*, user: AbstractBaseUser, now: datetime | None = N
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: enqueue_deliveries(ids))
     return deliveries
-
-
-# --- Journal hook ----------------------------------------------------------------------------
-def users_with_recent_massage(user_ids: Iterable[int], *, since: datetime) -> set[int]:
-    """Users among ``user_ids`` who logged a (not deleted) massage at or after ``since``."""
-    from journal.selectors import users_with_massage_since
-
-    return users_with_massage_since(user_ids=user_ids, since=since)
-
-
-def recent_massage_logged(user_id: int, since: datetime) -> bool:
-    return user_id in users_with_recent_massage([user_id], since=since)
-
-
-def deadline_for(kind: str, fire_at: datetime) -> datetime:
-    """Reminders are useless half an hour late; a summary is still worth reading the same day."""
-    if kind == ReminderSchedule.Kind.WEEKLY_SUMMARY:
-        return fire_at + timedelta(hours=12)
-    return fire_at + GRACE

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,38 +22,17 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from glute_pwa.tasks_util import PUBLISH_RETRY_POLICY
+from journal.selectors import users_with_massage_since
+from reminders.enqueue import enqueue_deliveries
 from reminders.models import Delivery, PushSubscription, ReminderSchedule
+from reminders.occurrences import deadline_for, occurrence_key, schedule_rules
 from reminders.schedule import GRACE, Plan, plan_due
-from reminders.services import (
-    RECENT_MASSAGE_WINDOW,
-    deadline_for,
-    schedule_rules,
-    users_with_recent_massage,
-)
 
 logger = logging.getLogger(__name__)
 
 Enqueue = Callable[[list[int]], None]
-
-
-def enqueue_deliveries(ids: Iterable[int]) -> None:
-    from reminders.tasks import send_delivery
-
-    ids = list(ids)
-    if not ids:
-        return
-    try:
-        # One producer (one broker connection) for the whole batch, not one per message.
-        with send_delivery.app.producer_or_acquire() as producer:
-            for delivery_id in ids:
-                send_delivery.apply_async(
-                    (delivery_id,), producer=producer, retry=True, retry_policy=PUBLISH_RETRY_POLICY
-                )
-    except Exception:
-        # The deliveries are safe in the database as pending: the tick's sweep
-        # (deliveries_requeue_stale) sends them once the broker is back.
-        logger.warning("broker unreachable; %d deliveries wait for the next sweep", len(ids), exc_info=True)
+# A massage logged this recently makes a massage reminder pointless.
+RECENT_MASSAGE_WINDOW = timedelta(hours=3)
 
 
 @dataclass
@@ -63,11 +42,6 @@ class TickReport:
     missed: int = 0
     skipped: int = 0
     requeued: int = 0
-
-
-def occurrence_key(schedule: ReminderSchedule, fire_at: datetime) -> str:
-    prefix = "w" if schedule.kind == ReminderSchedule.Kind.WEEKLY_SUMMARY else "m"
-    return f"{prefix}:{schedule.pk}:{fire_at:%Y%m%dT%H%MZ}"
 
 
 def _plan(schedule: ReminderSchedule, now: datetime) -> Plan:
@@ -159,7 +133,7 @@ def _deliveries(
         s.user_id for s in schedules if s.kind == ReminderSchedule.Kind.MASSAGE and plans[s.pk].send_at
     }
     recently_massaged = (
-        users_with_recent_massage(massage_users, since=now - RECENT_MASSAGE_WINDOW)
+        users_with_massage_since(user_ids=massage_users, since=now - RECENT_MASSAGE_WINDOW)
         if massage_users
         else set()
     )
@@ -262,4 +236,4 @@ def deliveries_requeue_stale(
     return len(lost)
 
 
-__all__ = ["GRACE", "TickReport", "deliveries_requeue_stale", "enqueue_deliveries", "reminders_tick"]
+__all__ = ["GRACE", "TickReport", "deliveries_requeue_stale", "occurrence_key", "reminders_tick"]

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
-import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.conf import settings
+
+from core.files import write_once
+
+
+@dataclass(frozen=True)
+class VapidKeys:
+    public_key: str
+    private_key: str
 
 
 def _b64url(data: bytes) -> str:
@@ -36,13 +45,20 @@ def ensure_key_file(path: Path) -> bool:
 
     Never overwrites: rotating keys silently would invalidate every subscription.
     """
-    if path.exists():
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return False
-    with os.fdopen(fd, "w") as handle:
-        json.dump(generate_vapid_keys(), handle)
-    return True
+    return write_once(path, json.dumps(generate_vapid_keys()))
+
+
+def vapid_keys() -> VapidKeys | None:
+    """This server's pair: from the environment, else (not in production) the data folder's file.
+
+    Read when needed rather than in settings, so settings stay free of file access and a
+    pair created by ``ensure_vapid_keys`` is used without a restart.
+    """
+    if settings.VAPID_PUBLIC_KEY and settings.VAPID_PRIVATE_KEY:
+        return VapidKeys(settings.VAPID_PUBLIC_KEY, settings.VAPID_PRIVATE_KEY)
+    if settings.PRODUCTION:
+        return None
+    stored = read_key_file(Path(settings.VAPID_KEY_FILE))
+    if stored.get("public_key") and stored.get("private_key"):
+        return VapidKeys(stored["public_key"], stored["private_key"])
+    return None

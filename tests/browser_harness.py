@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,16 +28,21 @@ class _InFlight:
     """Requests the live server is still handling (its thread), counted by Django's signals."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        self.changed = threading.Condition()
         self.count = 0
 
     def started(self, **_: Any) -> None:
-        with self.lock:
+        with self.changed:
             self.count += 1
 
     def finished(self, **_: Any) -> None:
-        with self.lock:
+        with self.changed:
             self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count <= 0, timeout=timeout)
 
 
 @pytest.fixture(autouse=True)
@@ -57,9 +61,7 @@ def _drain_live_server(request: pytest.FixtureRequest) -> Iterator[None]:
     request_started.connect(in_flight.started, weak=False)
     request_finished.connect(in_flight.finished, weak=False)
     yield
-    deadline = time.monotonic() + 10
-    while in_flight.count > 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    in_flight.wait_until_idle(timeout=10)
     request_started.disconnect(in_flight.started)
     request_finished.disconnect(in_flight.finished)
 

@@ -11,7 +11,20 @@ from rest_framework.test import APIClient
 
 from tests.services import REQUIRE_SERVICES, chromium_available, redis_url, tcp_reachable
 
-pytest_plugins = ["tests.browser_harness"]
+pytest_plugins = ["tests.browser_harness", "tests.engines"]
+
+# The local fake push service (tests/reminders/fakepush.py) listens on 127.0.0.1: the test
+# settings add exactly that address to the push hosts. Set in the environment too, so Celery
+# workers and servers that tests start as subprocesses read the same rule.
+FAKE_PUSH_HOST = "127.0.0.1"
+_PUSH_HOSTS = [
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "*.push.apple.com",
+    "*.notify.windows.com",
+]
+os.environ.setdefault("PUSH_SERVICE_HOSTS", ",".join([*_PUSH_HOSTS, FAKE_PUSH_HOST]))
+os.environ.setdefault("PUSH_ALLOW_LOOPBACK", "1")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -51,10 +64,14 @@ def _session_vapid_keys() -> dict[str, str]:
 
 
 @pytest.fixture(autouse=True)
-def vapid(settings: object, _session_vapid_keys: dict[str, str]) -> dict[str, str]:
+def vapid(
+    settings: object, _session_vapid_keys: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
     """Every real run has VAPID keys (run.py makes them once, production sets them): so do tests."""
     settings.VAPID_PUBLIC_KEY = _session_vapid_keys["public_key"]
     settings.VAPID_PRIVATE_KEY = _session_vapid_keys["private_key"]
+    # Never the developer's own var/vapid.json: a test that blanks the keys means "no keys".
+    settings.VAPID_KEY_FILE = tmp_path_factory.getbasetemp() / "no-vapid-key-file.json"
     settings.VAPID_SUBJECT = "mailto:reminders@minimus.test"
     return _session_vapid_keys
 
@@ -114,6 +131,12 @@ def _fresh_rate_limits() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _fake_push_service_allowed(settings: object) -> None:
+    settings.PUSH_SERVICE_HOSTS = [*_PUSH_HOSTS, FAKE_PUSH_HOST]
+    settings.PUSH_ALLOW_LOOPBACK = True
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: object) -> None:
     """PBKDF2's million rounds make every sign-in take ~0.3 s; tests check behaviour, not hash strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -140,7 +163,7 @@ def redis_down(monkeypatch: pytest.MonkeyPatch, settings: object) -> Iterator[No
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     settings.CACHES = {
         "default": {
-            "BACKEND": "glute_pwa.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": DEAD_REDIS,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

@@ -4,7 +4,7 @@ Every URL in the URL conf (admin aside) must be named in exactly one of the
 tables below, or the walk fails: a new endpoint cannot ship without saying how
 another user's access to it is tested. When you add an endpoint:
 
-- a route with a path parameter that names a user's object (``<uuid:pk>``):
+- a route with a path parameter that names a user's object (``<str:pk>``, ``<int:pk>``):
   add a factory to ``OBJECT_FACTORIES`` that creates one such object for a user
   and returns the URL kwargs. The walk calls every method on it as another user
   and expects 404 (or 403/405) with the owner's data unchanged.
@@ -29,8 +29,8 @@ from typing import Any
 User = Any
 
 
-# URL name -> factory(user) creating one object owned by ``user``, returning the URL kwargs.
-# e.g. "entry-detail": lambda user: {"pk": str(PainEntryFactory(user=user).id)}
+# URL name -> factory(user) creating one object of ``user``'s, returning the URL kwargs,
+# e.g. "api-entry": _pain_entry below.
 def _pain_entry(user: User) -> dict[str, str]:
     from journal.services.records import record_create
     from tests.journal.helpers import pain_payload
@@ -69,7 +69,50 @@ def _reminder(user: User) -> dict[str, str]:
     return {"pk": str(schedule.pk)}
 
 
+def _user_session(user: User) -> dict[str, str]:
+    from django.test import Client
+
+    from accounts.models import UserSession
+
+    Client(HTTP_USER_AGENT="owner's laptop").force_login(user)
+    return {"record_id": str(UserSession.objects.filter(user=user).latest("created_at").pk)}
+
+
+def _passkey(user: User) -> dict[str, str]:
+    import uuid
+
+    from webauthn.helpers import bytes_to_base64url
+
+    from accounts.models import Passkey
+
+    passkey = Passkey.objects.create(
+        user=user,
+        credential_id=bytes_to_base64url(uuid.uuid4().bytes),
+        public_key=b"k",
+        user_handle=bytes_to_base64url(uuid.uuid4().bytes),
+        name="owner's key",
+    )
+    return {"passkey_id": str(passkey.pk)}
+
+
+def _sync_client(user: User) -> dict[str, str]:
+    import uuid
+
+    from journal.models import SyncClient
+
+    return {"client_id": str(SyncClient.objects.create(client_id=uuid.uuid4(), user=user).client_id)}
+
+
+def _push_subscription_by_id(user: User) -> dict[str, str]:
+    return {"subscription_id": _push_subscription(user)["pk"]}
+
+
 OBJECT_FACTORIES: dict[str, Callable[[User], dict[str, str]]] = {
+    "session-revoke": _user_session,
+    "passkey-rename": _passkey,
+    "passkey-remove": _passkey,
+    "sync-client-revoke": _sync_client,
+    "push-subscription-revoke": _push_subscription_by_id,
     "api-entry": _pain_entry,
     "api-massage": _massage,
     "api-push-subscription": _push_subscription,
@@ -78,8 +121,6 @@ OBJECT_FACTORIES: dict[str, Callable[[User], dict[str, str]]] = {
 
 # Routes without path parameters that act on the signed-in user's own data.
 OWN_DATA_URLS: set[str] = {
-    "journal",
-    "trends",
     "settings",
     "time-zone-update",
     "data-import",
@@ -88,6 +129,12 @@ OWN_DATA_URLS: set[str] = {
     "api-token-revoke",
     "password_change",
     "password_change_done",
+    "email-change",
+    "email-remove",
+    "sign-out-elsewhere",
+    "passkey-register-options",
+    "passkey-register-verify",
+    "password-set",
     "api-account",
     "api-export",
     "api-import",
@@ -96,24 +143,34 @@ OWN_DATA_URLS: set[str] = {
     "api-massages",
     "api-sync-push",
     "api-sync-pull",
+    "api-sync-session",
     "api-push-subscriptions",
     "api-reminders",
     "api-reminders-test",
     "api-reminders-snooze",
     "api-trends",
     "trends-report",
+    "trends-report-pdf",
 }
 
 # Routes that show no user data and need no object.
 PUBLIC_URLS: set[str] = {
     "home",  # a welcome page when signed out; the signed-in version loads data through the API
+    "journal",  # signed out: what the journal does; signed in: a shell that reads the device's journal
+    "trends",  # signed out: what trends show; signed in: computed in the browser from the journal
     "healthz",
+    "metrics",  # counts and latencies by route, never a user's data; a 404 unless METRICS_TOKEN is set
     "signup",
     "login",
+    "passkey-signup-options",
+    "passkey-signup-verify",
+    "passkey-login-options",
+    "passkey-login-verify",
     "logout",
     "password_reset",
     "password_reset_done",
     "password_reset_complete",
+    "account-deleted",
     "privacy",
     "guide-index",
     "guide-selfcheck",
@@ -129,6 +186,7 @@ PUBLIC_URLS: set[str] = {
 PUBLIC_PARAM_URLS: dict[str, dict[str, str]] = {
     "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
     "guide-page": {"slug": "symptoms"},
+    "email-confirm": {"token": "not-a-confirmation-link"},
 }
 
 # Logging out mid-walk would turn every later 404 into a redirect; the walk skips

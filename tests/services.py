@@ -12,11 +12,14 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+
+from core.processes import start_group
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") == "1"
@@ -30,6 +33,20 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def run_python(code: str, *args: str, env: dict[str, str], timeout: float = 90) -> str:
+    """``python -c code args...`` in the project root; its output, the test failing on a non-zero exit."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def tcp_reachable(url: str, default_port: int) -> bool:
@@ -74,10 +91,14 @@ def need_postgres() -> None:
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
 
 
-def start_celery_worker(env: dict[str, str], *, stderr: Any = None) -> subprocess.Popen:
-    """A real Celery worker process (solo pool) with ``env``, in its own process group so
-    that killing the group takes everything it started."""
-    return subprocess.Popen(
+def start_celery_worker(
+    env: dict[str, str], *, stderr: Any = None, imports: Sequence[str] = (), prefork_children: int = 0
+) -> subprocess.Popen:
+    """A real Celery worker process (solo pool, or ``prefork_children`` children as deployed)
+    with ``env``, in its own process group so that stopping the group
+    (core.processes.stop_group) takes everything it started. ``imports`` are extra task
+    modules, such as tests/glute_pwa/celery_probe_tasks.py."""
+    return start_group(
         [
             sys.executable,
             "-m",
@@ -85,15 +106,19 @@ def start_celery_worker(env: dict[str, str], *, stderr: Any = None) -> subproces
             "-A",
             "glute_pwa",
             "worker",
-            "--pool=solo",
+            *(
+                ["--pool=prefork", f"--concurrency={prefork_children}"]
+                if prefork_children
+                else ["--pool=solo"]
+            ),
             "--loglevel=WARNING",
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
+            *([f"--include={','.join(imports)}"] if imports else []),
         ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=stderr if stderr is not None else subprocess.DEVNULL,
-        start_new_session=True,
     )

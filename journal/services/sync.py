@@ -7,6 +7,11 @@ See shared/design/sync-protocol.md. The invariants this module keeps:
   (``SyncClient.last_mutation_id``), even when a response is lost;
 - a rejected mutation still advances ``last_mutation_id`` and is remembered,
   so one bad record never blocks the queue and a retry still learns why.
+
+A push is planned, then written: ``sync_plan.push_plan`` decides what every
+mutation does from the rows it names (read once, under the lock), and
+``_plan_write`` stores the outcome with one INSERT and one UPDATE per record
+type. The rules live only in the planner.
 """
 
 from __future__ import annotations
@@ -16,23 +21,50 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
+from core.text import safe_errors
 from journal.models import RECORD_MODELS, SyncClient, SyncedRecord, SyncRejection, SyncState
-from journal.serializers import INPUT_SERIALIZERS, RecordInputSerializer, record_validate
-from journal.services.records import (
-    RecordIdTaken,
-    record_change,
-    record_insert,
-    record_tombstone,
-    sync_state_lock,
+from journal.services.records import sync_state_lock
+from journal.services.sync_plan import (
+    REJECTED_FORBIDDEN,
+    REJECTED_GONE,
+    REJECTED_INVALID,
+    CurrentRow,
+    Mutation,
+    MutationGap,
+    PushPlan,
+    Rejection,
+    RowKey,
+    push_plan,
 )
+
+__all__ = [
+    "CURRENT_SYNC_SCHEMA",
+    "MAX_MUTATIONS_PER_PUSH",
+    "MAX_PULL_PAGE",
+    "MINIMUM_SYNC_SCHEMA",
+    "REJECTED_FORBIDDEN",
+    "REJECTED_GONE",
+    "REJECTED_INVALID",
+    "ForeignClient",
+    "Mutation",
+    "MutationGap",
+    "PullResult",
+    "PushResult",
+    "Rejection",
+    "RevokedClient",
+    "UpgradeRequired",
+    "sync_pull",
+    "sync_push",
+    "sync_tombstones_purge",
+]
 
 CURRENT_SYNC_SCHEMA = 1
 # Clients older than this must update the app before sending their outbox again.
@@ -40,14 +72,8 @@ MINIMUM_SYNC_SCHEMA = 1
 MAX_MUTATIONS_PER_PUSH = 500
 MAX_PULL_PAGE = 500
 TOMBSTONE_RETENTION = timedelta(days=180)
-
-REJECTED_INVALID = "invalid"
-REJECTED_GONE = "gone"
-REJECTED_FORBIDDEN = "forbidden"
-# Field errors of the refusals that are not validation failures (never mutated, only read).
-_INVALID_ID = {"id": ["A valid UUID is required."]}
-_FORBIDDEN_ID = {"id": ["This id cannot be used."]}
-_GONE_ID = {"id": ["This record was deleted; the change was not applied."]}
+# A push re-plans when another user inserted one of its ids meanwhile; each round sees more of them.
+_PLAN_ATTEMPTS = 3
 
 
 class UpgradeRequired(Exception):
@@ -58,27 +84,18 @@ class ForeignClient(Exception):
     """The client_id is bound to another user."""
 
 
-class MutationGap(Exception):
-    """The next mutation id is not last_mutation_id + 1: something was lost on the way."""
+class RevokedClient(Exception):
+    """The client_id was revoked in Settings: the install must take a new one.
 
-    def __init__(self, expected: int) -> None:
-        super().__init__(f"expected mutation id {expected}")
-        self.expected = expected
+    It carries how far the revoked id got (``last_mutation_id``, with the refusals among
+    what the install asked about): mutations it already applied must be confirmed, not sent
+    again under the new id, where they would apply a second time.
+    """
 
-
-@dataclass(frozen=True)
-class Mutation:
-    id: int
-    type: str
-    op: str  # "upsert" | "delete"
-    record: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Rejection:
-    id: int
-    code: str
-    errors: dict[str, Any]
+    def __init__(self, last_mutation_id: int = 0, rejected: Sequence[Rejection] = ()) -> None:
+        super().__init__("client_revoked")
+        self.last_mutation_id = last_mutation_id
+        self.rejected = list(rejected)
 
 
 @dataclass(frozen=True)
@@ -97,165 +114,83 @@ class PullResult:
     rejected: list[Rejection] = field(default_factory=list)
 
 
-def _client_lock(*, user: AbstractBaseUser, client_id: uuid.UUID) -> SyncClient:
+def _client_lock(*, user: AbstractBaseUser, client_id: uuid.UUID, mutation_ids: Sequence[int]) -> SyncClient:
     """The client row, created and bound to ``user`` on first use, locked."""
     SyncClient.objects.bulk_create([SyncClient(client_id=client_id, user=user)], ignore_conflicts=True)
     client = SyncClient.objects.select_for_update().get(client_id=client_id)
     if client.user_id != user.pk:
         raise ForeignClient
+    if client.revoked_at is not None:
+        applied = [mutation_id for mutation_id in mutation_ids if mutation_id <= client.last_mutation_id]
+        raise RevokedClient(client.last_mutation_id, _rejections(client=client, mutation_ids=applied))
     return client
 
 
-def _record_id(record: dict[str, Any]) -> uuid.UUID | None:
-    value = record.get("id")
-    if not isinstance(value, str):
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
-def _mutation_apply(*, state: SyncState, mutation: Mutation) -> Rejection | None:
-    """Apply one mutation; a refusal is returned, never raised, so the queue moves on."""
-    record_id = _record_id(mutation.record)
-    if record_id is None:
-        return Rejection(mutation.id, REJECTED_INVALID, _INVALID_ID)
-    model = RECORD_MODELS[mutation.type]
-    existing = model.objects.filter(pk=record_id).first()
-    if existing is not None and existing.user_id != state.user_id:
-        # Same answer whatever the other row holds: nothing about it is revealed.
-        return Rejection(mutation.id, REJECTED_FORBIDDEN, _FORBIDDEN_ID)
-
-    if mutation.op == "delete":
-        # Deleting an unknown id (its create was rejected) or a tombstone changes nothing.
-        if existing is not None:
-            record_tombstone(state=state, record=existing)
-        return None
-
-    if existing is not None and existing.deleted:
-        return Rejection(mutation.id, REJECTED_GONE, _GONE_ID)
-    fields = {name: value for name, value in mutation.record.items() if name != "id"}
-    data, errors = record_validate(record_type=mutation.type, data=fields, partial=existing is not None)
-    if data is None:
-        return Rejection(mutation.id, REJECTED_INVALID, errors)
-    if existing is not None:
-        record_change(state=state, record=existing, changes=data)
-        return None
-    try:
-        record_insert(state=state, record_type=mutation.type, record_id=record_id, data=data)
-    except RecordIdTaken:
-        return Rejection(mutation.id, REJECTED_FORBIDDEN, _FORBIDDEN_ID)
-    return None
-
-
-class _RecordValidators:
-    """One input serializer per (record type, partial) for a whole push.
-
-    Building a DRF serializer per record deep-copies all its fields, which cost
-    more than the validation itself; ``run_validation`` on a reused instance
-    gives the same data and the same field errors as ``is_valid``.
-    """
-
-    def __init__(self) -> None:
-        self._serializers: dict[tuple[str, bool], RecordInputSerializer] = {}
-
-    def validate(self, *, record_type: str, data: dict[str, Any], partial: bool) -> tuple[dict | None, dict]:
-        serializer = self._serializers.get((record_type, partial))
-        if serializer is None:
-            serializer = INPUT_SERIALIZERS[record_type](partial=partial)
-            self._serializers[(record_type, partial)] = serializer
-        try:
-            return dict(serializer.run_validation(data)), {}
-        except ValidationError as exc:
-            return None, exc.detail
-
-
-def _mutations_apply_batched(*, state: SyncState, mutations: Sequence[Mutation]) -> list[Rejection]:
-    """Apply mutations in order with a few queries per push, not several per mutation.
-
-    The rules are those of ``_mutation_apply``, worked out in memory under the
-    user's lock: the rows the push names are read once, new rows go in with one
-    INSERT per record type, changed rows with one UPDATE per type, and the
-    version counter is saved once. Versions still follow mutation order; a row
-    changed twice in one push keeps only the later number, and the skipped
-    number is never seen (pulls need order, not consecutive numbers).
-    An id inserted meanwhile by another user raises IntegrityError.
-    """
+def _rows_named(mutations: Sequence[Mutation]) -> dict[RowKey, SyncedRecord]:
+    """Every stored row, of any user, that a mutation names: one query per record type named."""
     ids: dict[str, set[uuid.UUID]] = defaultdict(set)
     for mutation in mutations:
-        record_id = _record_id(mutation.record)
-        if record_id is not None:
-            ids[mutation.type].add(record_id)
-    rows: dict[tuple[str, uuid.UUID], SyncedRecord] = {}
+        if mutation.record_id is not None:
+            ids[mutation.type].add(mutation.record_id)
+    rows: dict[RowKey, SyncedRecord] = {}
     for record_type, record_ids in ids.items():
         for row in RECORD_MODELS[record_type].objects.filter(pk__in=record_ids):
             rows[(record_type, row.pk)] = row
+    return rows
 
-    inserted: dict[tuple[str, uuid.UUID], SyncedRecord] = {}
-    changed: dict[tuple[str, uuid.UUID], set[str]] = defaultdict(set)
-    validators = _RecordValidators()
-    version = state.last_version
-    rejected: list[Rejection] = []
-    for mutation in mutations:
-        record_id = _record_id(mutation.record)
-        if record_id is None:
-            rejected.append(Rejection(mutation.id, REJECTED_INVALID, _INVALID_ID))
-            continue
-        key = (mutation.type, record_id)
-        existing = rows.get(key)
-        if existing is not None and existing.user_id != state.user_id:
-            rejected.append(Rejection(mutation.id, REJECTED_FORBIDDEN, _FORBIDDEN_ID))
-            continue
-        if mutation.op == "delete":
-            if existing is not None and not existing.deleted:
-                version += 1
-                existing.deleted, existing.version = True, version
-                changed[key].update(("deleted", "version"))
-            continue
-        if existing is not None and existing.deleted:
-            rejected.append(Rejection(mutation.id, REJECTED_GONE, _GONE_ID))
-            continue
-        fields = {name: value for name, value in mutation.record.items() if name != "id"}
-        partial = existing is not None
-        data, errors = validators.validate(record_type=mutation.type, data=fields, partial=partial)
-        if data is None:
-            rejected.append(Rejection(mutation.id, REJECTED_INVALID, errors))
-            continue
-        if existing is not None:
-            diff = [n for n in existing.domain_fields if n in data and getattr(existing, n) != data[n]]
-            if diff:
-                for name in diff:
-                    setattr(existing, name, data[name])
-                version += 1
-                existing.version = version
-                changed[key].update((*diff, "version"))
-            continue
-        model = RECORD_MODELS[mutation.type]
-        version += 1
-        domain = {name: data[name] for name in model.domain_fields if name in data}
-        rows[key] = inserted[key] = model(id=record_id, user_id=state.user_id, version=version, **domain)
 
+def _current(row: SyncedRecord) -> CurrentRow:
+    return CurrentRow(row.user_id, row.deleted, {name: getattr(row, name) for name in row.domain_fields})
+
+
+def _plan_write(*, state: SyncState, plan: PushPlan, rows: dict[RowKey, SyncedRecord]) -> None:
+    """Store a plan's row changes in bulk; versions follow the plan's steps after ``last_version``.
+
+    A row changed several times in one push gets only the version of its last
+    change; the skipped numbers are never seen (pulls need order, not
+    consecutive numbers). Raises IntegrityError if another user inserted one of
+    the ids after ``rows`` was read.
+    """
+    base = state.last_version
     now = timezone.now()
-    for record_type, model in RECORD_MODELS.items():
-        new_rows = [row for (kind, _), row in inserted.items() if kind == record_type]
-        if new_rows:
-            model.objects.bulk_create(new_rows)
-        # Rows inserted above already hold their final values.
-        dirty = [key for key in changed if key[0] == record_type and key not in inserted]
-        if dirty:
-            for key in dirty:
-                rows[key].updated_at = now
-            # Writing a field that did not change is harmless: under the lock it holds what we read.
-            names = sorted(set().union(*(changed[key] for key in dirty)) | {"updated_at"})
-            model.objects.bulk_update([rows[key] for key in dirty], names)
-    if version != state.last_version:
-        state.last_version = version
+    inserts: dict[str, list[SyncedRecord]] = defaultdict(list)
+    updates: dict[str, list[SyncedRecord]] = defaultdict(list)
+    updated_fields: dict[str, set[str]] = defaultdict(set)
+    for write in plan.writes:
+        record_type, record_id = write.key
+        model = RECORD_MODELS[record_type]
+        values = {name: write.values[name] for name in model.domain_fields if name in write.values}
+        if write.inserted:
+            inserts[record_type].append(
+                model(
+                    id=record_id,
+                    user_id=state.user_id,
+                    version=base + write.step,
+                    deleted=write.deleted,
+                    **values,
+                )
+            )
+            continue
+        row = rows[write.key]
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.deleted, row.version, row.updated_at = write.deleted, base + write.step, now
+        updates[record_type].append(row)
+        updated_fields[record_type].update(values)
+    for record_type, new_rows in inserts.items():
+        RECORD_MODELS[record_type].objects.bulk_create(new_rows)
+    for record_type, changed_rows in updates.items():
+        # Writing a field that did not change in some row is harmless: under the lock it holds what we read.
+        names = sorted(updated_fields[record_type] | {"deleted", "version", "updated_at"})
+        RECORD_MODELS[record_type].objects.bulk_update(changed_rows, names)
+    if plan.changes:
+        state.last_version = base + plan.changes
         state.save(update_fields=["last_version"])
-    return rejected
 
 
 def _rejections(*, client: SyncClient, mutation_ids: Sequence[int]) -> list[Rejection]:
+    if not mutation_ids:
+        return []
     rows = SyncRejection.objects.filter(client=client, mutation_id__in=mutation_ids).order_by("mutation_id")
     return [Rejection(row.mutation_id, row.code, row.errors) for row in rows]
 
@@ -264,44 +199,95 @@ def _rejections(*, client: SyncClient, mutation_ids: Sequence[int]) -> list[Reje
 def sync_push(
     *, user: AbstractBaseUser, client_id: uuid.UUID, schema: int, mutations: Sequence[Mutation]
 ) -> PushResult:
-    """Apply a client's mutations in order, each exactly once, in one transaction."""
+    """Apply a client's mutations in order, each exactly once, in one transaction.
+
+    Raises UpgradeRequired, ForeignClient or MutationGap before anything is written.
+    """
     if schema < MINIMUM_SYNC_SCHEMA:
         raise UpgradeRequired
     # Lock order everywhere: the user's SyncState, then the client.
     state = sync_state_lock(user=user)
-    client = _client_lock(user=user, client_id=client_id)
-    last = client.last_mutation_id
+    client = _client_lock(user=user, client_id=client_id, mutation_ids=[m.id for m in mutations])
 
-    fresh = [mutation for mutation in mutations if mutation.id > last]
-    for offset, mutation in enumerate(fresh):
-        if mutation.id != last + 1 + offset:
-            # Checked before anything is applied: a refused push changes nothing.
-            raise MutationGap(expected=last + 1)
+    for attempt in range(_PLAN_ATTEMPTS):
+        rows = _rows_named([m for m in mutations if m.id > client.last_mutation_id])
+        current = {key: _current(row) for key, row in rows.items()}
+        plan = push_plan(
+            user_id=user.pk, last_mutation_id=client.last_mutation_id, mutations=mutations, rows=current
+        )
+        try:
+            with transaction.atomic():  # savepoint: a refused write leaves nothing behind
+                _plan_write(state=state, plan=plan, rows=rows)
+            break
+        except IntegrityError:
+            # Another user inserted one of these ids between our read and our insert:
+            # the next plan reads that row and refuses exactly that mutation.
+            if attempt == _PLAN_ATTEMPTS - 1:
+                raise
+            state.refresh_from_db()
 
-    rejected = _rejections(client=client, mutation_ids=[m.id for m in mutations if m.id <= last])
-    try:
-        with transaction.atomic():  # savepoint: the slow path starts again from a clean slate
-            new_rejections = _mutations_apply_batched(state=state, mutations=fresh)
-    except IntegrityError:
-        # Another user inserted one of these ids between our read and our insert:
-        # the row-by-row path below refuses exactly that mutation.
-        state.refresh_from_db()
-        new_rejections = []
-        for mutation in fresh:
-            rejection = _mutation_apply(state=state, mutation=mutation)
-            if rejection is not None:
-                new_rejections.append(rejection)
+    rejected = _rejections(client=client, mutation_ids=plan.replayed_ids)
+    new_rejections = plan.rejections
+    # Field messages never echo what was sent, but a stored rejection must hold storable text
+    # whatever a validator says: jsonb refuses NUL and unpaired surrogates, which would fail
+    # this push on every retry and leave the device's outbox stuck.
+    new_rejections = [Rejection(r.id, r.code, safe_errors(r.errors)) for r in new_rejections]
     SyncRejection.objects.bulk_create(
         [SyncRejection(client=client, mutation_id=r.id, code=r.code, errors=r.errors) for r in new_rejections]
     )
     rejected.extend(new_rejections)
-    if fresh:
-        client.last_mutation_id = fresh[-1].id
+    if plan.last_mutation_id != client.last_mutation_id:
+        client.last_mutation_id = plan.last_mutation_id
         client.save(update_fields=["last_mutation_id", "last_seen_at"])
     return PushResult(last_mutation_id=client.last_mutation_id, rejected=rejected)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class _PullPosition:
+    client_user_id: int | None  # None: no such client (yet)
+    last_mutation_id: int
+    revoked: bool
+    bound: int
+    purged: int
+
+
+@cache
+def _pull_position_sql() -> str:
+    state, client = SyncState._meta, SyncClient._meta
+
+    def column(meta: Any, name: str) -> str:
+        return f"{meta.db_table}.{meta.get_field(name).column}"
+
+    # Table and column names from the models only; the values are parameters.
+    return (
+        f"SELECT {column(state, 'last_version')}, {column(state, 'purged_through_version')}, "  # noqa: S608
+        f"{column(client, 'user')}, {column(client, 'last_mutation_id')}, {column(client, 'revoked_at')} "
+        f"FROM (SELECT 1 AS one) AS here "
+        f"LEFT JOIN {state.db_table} ON {column(state, 'user')} = %s "
+        f"LEFT JOIN {client.db_table} ON {column(client, 'client_id')} = %s"
+    )
+
+
+def _pull_position(*, user: AbstractBaseUser, client_id: uuid.UUID | None) -> _PullPosition:
+    """The client's confirmed mutations and the user's committed version bound, in one statement.
+
+    One statement reads both from one snapshot, which keeps the order ``sync_pull`` relies on
+    (every mutation confirmed was committed before the bound it is read with) at one round trip
+    instead of two.
+    """
+    client_key = SyncClient._meta.pk.get_db_prep_value(client_id, connection) if client_id else None
+    with connection.cursor() as cursor:
+        cursor.execute(_pull_position_sql(), [user.pk, client_key])
+        bound, purged, client_user_id, last_mutation_id, revoked_at = cursor.fetchone()
+    return _PullPosition(
+        client_user_id=client_user_id,
+        last_mutation_id=last_mutation_id or 0,
+        revoked=revoked_at is not None,
+        bound=bound or 0,
+        purged=purged or 0,
+    )
+
+
 def sync_pull(
     *,
     user: AbstractBaseUser,
@@ -325,26 +311,32 @@ def sync_pull(
     ``last_mutation_id`` is read before the bound for the same reason: every
     mutation it confirms committed before the bound was read, so its effect is
     in this pull (on this page or a later one, before ``more`` turns false).
+
+    None of this needs a transaction (it takes no lock and relies on no shared
+    snapshot), so the pull runs without one: a BEGIN and a COMMIT would be two
+    more round trips on every pull.
     """
-    client = SyncClient.objects.filter(client_id=client_id).first() if client_id else None
-    if client is not None and client.user_id != user.pk:
+    position = _pull_position(user=user, client_id=client_id)
+    if position.client_user_id is not None and position.client_user_id != user.pk:
         raise ForeignClient
-    last_mutation_id = client.last_mutation_id if client else 0
-    state = SyncState.objects.filter(user=user).first()
-    bound = state.last_version if state else 0
-    purged = state.purged_through_version if state else 0
+    last_mutation_id = position.last_mutation_id
+    bound = position.bound
 
     rejected: list[Rejection] = []
-    if client is not None and rejected_after is not None:
+    if position.client_user_id is not None and rejected_after is not None:
         rows = SyncRejection.objects.filter(
-            client=client, mutation_id__gt=rejected_after, mutation_id__lte=last_mutation_id
+            client_id=client_id, mutation_id__gt=rejected_after, mutation_id__lte=last_mutation_id
         ).order_by("mutation_id")
         rejected = [Rejection(row.mutation_id, row.code, row.errors) for row in rows]
+    if position.revoked:
+        raise RevokedClient(last_mutation_id, rejected)
 
-    if cursor > bound or 0 < cursor < purged:
+    if cursor > bound or 0 < cursor < position.purged:
         # The server lost history the client relies on (purged tombstones, restored
         # backup): the client pushes its outbox and re-syncs from 0.
         return PullResult([], 0, True, last_mutation_id, reset=True, rejected=rejected)
+    if cursor == bound:  # nothing new: most pulls of a device that is up to date
+        return PullResult([], bound, False, last_mutation_id, rejected=rejected)
 
     candidates: list[SyncedRecord] = []
     for model in RECORD_MODELS.values():

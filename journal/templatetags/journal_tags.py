@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
-from journal.vocabulary import POSTURES, SIDES, ZONES, vocabulary_json
+from body.vocabulary import INTENSITY_MAX, INTENSITY_MIN, POSTURES, SIDES, ZONES, vocabulary_json
 
 register = template.Library()
 
@@ -29,10 +29,33 @@ def posture_choices() -> list[tuple[str, str]]:
 
 
 @register.simple_tag
-def zone_side_choices() -> list[dict[str, str]]:
-    """Every zone on each side, for the list that doubles the body map (bigger targets)."""
+def zone_rows() -> list[dict[str, object]]:
+    """One row per zone (short name) with a button per side: the log screen's place picker."""
     return [
-        {"zone": zone.code, "side": side, "label": f"{side.capitalize()} {zone.label}"}
-        for side in SIDES
+        {
+            "zone": zone.code,
+            "short": zone.short,
+            "places": [{"zone": zone.code, "side": side} for side in SIDES],
+        }
         for zone in ZONES
     ]
+
+
+@register.simple_tag
+def intensity_values() -> list[int]:
+    return list(range(INTENSITY_MIN, INTENSITY_MAX + 1))
+
+
+@register.filter
+def score(value: float | None) -> str:
+    """A trend mean with one decimal, the same rounding as every other place it is shown."""
+    from journal.trends.format import score as format_score
+
+    return format_score(value)
+
+
+@register.filter
+def signed_score(value: float | None) -> str:
+    from journal.trends.format import score as format_score
+
+    return format_score(value, signed=True)

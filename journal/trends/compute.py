@@ -36,25 +36,24 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from journal.vocabulary import MEANINGFUL_DROP_FRACTION, MEANINGFUL_DROP_POINTS, PORTIONS, POSTURES, ZONES
+from body.vocabulary import MEANINGFUL_DROP_FRACTION, MEANINGFUL_DROP_POINTS, PORTIONS, POSTURES, SIDES, ZONES
+from journal.trends.rules import NOT_IMPROVING_MIN_MEAN_H, SAFETY_WEEKS, SPREADING_WEEKS
 
 Record = Mapping[str, Any]
 
 ZONE_RANK = {zone.code: index for index, zone in enumerate(ZONES)}
 ZONE_DEPTH = {zone.code: zone.order for zone in ZONES}
-SIDE_RANK = {"left": 0, "right": 1}
+SIDE_RANK = {code: index for index, code in enumerate(SIDES)}
 POSTURE_RANK = {code: index for index, code in enumerate(POSTURES)}
 PORTION_RANK = {code: index for index, code in enumerate(PORTIONS)}
 
 # Thresholds in hundredths of a point, so comparisons are exact integers.
 MEANINGFUL_POINTS_H = round(MEANINGFUL_DROP_POINTS * 100)
 MEANINGFUL_PERCENT = round(MEANINGFUL_DROP_FRACTION * 100)
-NOT_IMPROVING_MIN_MEAN_H = 100
-SAFETY_WEEKS = 4
 
 BETTER, WORSE, SAME = "better", "worse", "same"
 
@@ -110,10 +109,10 @@ class Bucket:
 
     __slots__ = ("count", "peak", "total")
 
-    def __init__(self) -> None:
-        self.total = 0
-        self.count = 0
-        self.peak = 0
+    def __init__(self, total: int = 0, count: int = 0, peak: int = 0) -> None:
+        self.total = total
+        self.count = count
+        self.peak = peak
 
     def add(self, intensity: int) -> None:
         self.total += intensity
@@ -125,29 +124,44 @@ class Bucket:
         return mean_hundredths(self.total, self.count) if self.count else None
 
 
-def _week(days: dict[int, Bucket], depths: dict[int, int], end: int) -> dict[str, Any]:
-    bucket = Bucket()
-    logged = 0
-    depth = 0
-    peak = 0
-    for day in range(end - 6, end + 1):
-        daily = days.get(day)
-        if daily is not None:
-            logged += 1
-            bucket.total += daily.total
-            bucket.count += daily.count
-            peak = max(peak, daily.peak)
-        depth = max(depth, depths.get(day, 0))
-    return {
-        "start": _iso(end - 6),
-        "end": _iso(end),
-        "mean": from_hundredths(bucket.mean_h()),
-        "peak": peak if bucket.count else None,
-        "count": bucket.count,
-        "days_logged": logged,
-        "depth": depth or None,
-        "change": None,
-    }
+class _Days:
+    """The journal's days as dense arrays from ``base`` on, with prefix sums: any 7-day window's
+    totals are two subtractions, its peak and depth one slice (the second stage reads a few
+    thousand windows, one per day and one per week)."""
+
+    __slots__ = ("base", "counts", "depths", "logged", "peaks", "sums", "totals")
+
+    def __init__(self, days: dict[int, Bucket], depths: dict[int, int], base: int, last: int) -> None:
+        size = last - base + 1
+        totals, counts, logged, peaks, deepest = [0] * size, [0] * size, [0] * size, [0] * size, [0] * size
+        for day, bucket in days.items():
+            if base <= day <= last:
+                i = day - base
+                totals[i], counts[i], logged[i], peaks[i] = bucket.total, bucket.count, 1, bucket.peak
+        for day, depth in depths.items():
+            if base <= day <= last:
+                deepest[day - base] = depth
+        self.base = base
+        self.sums = (list(accumulate(totals, initial=0)), list(accumulate(counts, initial=0)))
+        self.logged = list(accumulate(logged, initial=0))
+        self.totals, self.counts, self.peaks, self.depths = totals, counts, peaks, deepest
+
+    def week(self, end: int) -> dict[str, Any]:
+        hi = end - self.base + 1
+        lo = max(0, hi - 7)
+        totals, counts = self.sums
+        total, count = totals[hi] - totals[lo], counts[hi] - counts[lo]
+        depth = max(self.depths[lo:hi], default=0)
+        return {
+            "start": _iso(end - 6),
+            "end": _iso(end),
+            "mean": mean_hundredths(total, count) / 100 if count else None,
+            "peak": max(self.peaks[lo:hi]) if count else None,
+            "count": count,
+            "days_logged": self.logged[hi] - self.logged[lo],
+            "depth": depth or None,
+            "change": None,
+        }
 
 
 def _mean_h(week: dict[str, Any]) -> int | None:
@@ -204,8 +218,9 @@ class JournalTotals:
 def local_days_needed(date_from: str | date, date_to: str | date) -> tuple[date, date]:
     """The local days whose entries the trends read for [from, to] (rolling means, weeks, safety)."""
     first, last = _parse_day(date_from), _parse_day(date_to)
-    oldest_week_end = last - 7 * ((last - first) // 7)
-    earliest = min(oldest_week_end, last - 7 * (SAFETY_WEEKS - 1)) - 6
+    # The first day's rolling mean reaches 6 days before ``from`` (the oldest week, ending on or
+    # after ``from``, never further); the safety notes look back SAFETY_WEEKS weeks from ``to``.
+    earliest = min(first, last - 7 * (SAFETY_WEEKS - 1)) - 6
     return date.fromordinal(earliest), date.fromordinal(last)
 
 
@@ -279,48 +294,49 @@ def trends_from_totals(
         raise ValueError("from must not be after to")
     oldest_week_end = last - 7 * ((last - first) // 7)
     days, depths = totals.days, totals.depths
+    dense = _Days(days, depths, local_days_needed(date_from, date_to)[0].toordinal(), last)
 
     daily = []
-    logged = sorted(days)
-    window_total = window_count = 0
-    tail = 0  # index into logged of the oldest day still inside the 7-day window
-    for day in logged:
-        bucket = days[day]
-        window_total += bucket.total
-        window_count += bucket.count
-        while logged[tail] < day - 6:
-            window_total -= days[logged[tail]].total
-            window_count -= days[logged[tail]].count
-            tail += 1
-        if not first <= day <= last:
+    base = dense.base
+    day_totals, day_counts, day_peaks, day_depths = dense.totals, dense.counts, dense.peaks, dense.depths
+    sum_totals, sum_counts = dense.sums
+    for i in range(first - base, last - base + 1):  # the range's days; base is 6 or more days before
+        count = day_counts[i]
+        if not count:
             continue
+        total = day_totals[i]
+        window_total = sum_totals[i + 1] - sum_totals[i - 6]
+        window_count = sum_counts[i + 1] - sum_counts[i - 6]
+        # Intensities are 0-10, so sums are never negative: mean_hundredths without the sign.
         daily.append(
             {
-                "date": _iso(day),
-                "mean": mean_hundredths(bucket.total, bucket.count) / 100,
-                "peak": bucket.peak,
-                "count": bucket.count,
-                "rolling_mean": mean_hundredths(window_total, window_count) / 100,
-                "depth": depths.get(day),
+                "date": _iso(base + i),
+                "mean": (200 * total + count) // (2 * count) / 100,
+                "peak": day_peaks[i],
+                "count": count,
+                "rolling_mean": (200 * window_total + window_count) // (2 * window_count) / 100,
+                "depth": day_depths[i] or None,
             }
         )
 
-    weeks = [_week(days, depths, end) for end in range(oldest_week_end, last + 1, 7)]
+    week_ending = dense.week
+    weeks = [week_ending(end) for end in range(oldest_week_end, last + 1, 7)]
     for previous, week in pairwise(weeks):
         comparison = _comparison(previous, week)
         week["change"] = comparison["status"] if comparison else None
     this_week = weeks[-1]
-    last_week = weeks[-2] if len(weeks) > 1 else _week(days, depths, last - 7)
+    last_week = weeks[-2] if len(weeks) > 1 else week_ending(last - 7)
     first_week = next((week for week in weeks if week["count"]), None)
 
-    recent = [_week(days, depths, last - 7 * k) for k in range(SAFETY_WEEKS)]  # this week first
+    recent = [week_ending(last - 7 * k) for k in range(SAFETY_WEEKS)]  # this week first
     not_improving = (
         all(week["count"] for week in recent)
         and _mean_h(recent[0]) >= NOT_IMPROVING_MIN_MEAN_H
         and change_status(_mean_h(recent[-1]), _mean_h(recent[0])) != BETTER
     )
-    d0, d1, d2 = (week["depth"] for week in recent[:3])
-    spreading = None not in (d0, d1, d2) and d2 <= d1 <= d0 and d0 > d2
+    reach = [week["depth"] for week in recent[:SPREADING_WEEKS]]  # this week first
+    never_back_up = None not in reach and all(newer >= older for newer, older in pairwise(reach))
+    spreading = never_back_up and reach[0] > reach[-1]
 
     zone_rows = sorted(
         _mean_rows(totals.by_zone, ("zone", "side")),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from journal import vocabulary as vocab
+from body import vocabulary as vocab
 from journal.trends.compute import BETTER, SAME, WORSE
 
 CHANGE_STATUSES = [BETTER, WORSE, SAME]

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
-from accounts.services import profile_get
+from accounts.selectors import profile_get
+from body.vocabulary import ZONES
 from journal.models import MassageSession, PainEntry
 from journal.trends.compute import (
     Bucket,
@@ -19,7 +20,6 @@ from journal.trends.compute import (
     totals_from_records,
     trends_from_totals,
 )
-from journal.vocabulary import ZONES
 
 # Local time zones lie within UTC-12 and UTC+14: every entry of a local day is inside this widened window.
 _ZONE_SLACK = timedelta(hours=15)
@@ -61,29 +61,32 @@ def _totals_in_python(*, user: AbstractBaseUser, date_from: date, date_to: date)
     return totals_from_records(entries=entries, massages=massages, date_from=date_from, date_to=date_to)
 
 
-# One scan: each entry's local day is computed once, then summed three ways (per day over
-# the whole window the rules need; per zone and side, and per posture, inside the range).
-# Same sums as totals_from_records; tests/journal/test_trends_services.py checks both on the
-# shared fixtures.
-_ENTRY_TOTALS_SQL = """
+# One statement, one round trip. Entries: each one's local day is computed once, then summed
+# three ways (per day over the whole window the rules need; per zone and side, and per
+# posture, inside the range). Massages: per portion, inside the range. Same sums as
+# totals_from_records; tests/journal/test_trends_services.py and the differential test
+# (tests/journal/test_trends_differential.py) check both.
+_TOTALS_SQL = """
 WITH local AS (
-    SELECT (occurred_at AT TIME ZONE time_zone)::date AS day, zone, side, posture, intensity
-    FROM {table}
+    -- The local day as a proleptic ordinal (date.toordinal): an integer crosses faster than a date.
+    SELECT (occurred_at AT TIME ZONE time_zone)::date - DATE '0001-01-01' + 1 AS day,
+           zone, side, posture, intensity
+    FROM {entries}
     WHERE user_id = %(user)s AND NOT deleted AND occurred_at >= %(start)s AND occurred_at < %(end)s
     OFFSET 0  -- a fence: each row's local day is computed once, not once per grouping set
 )
 SELECT day, zone, side, posture, day BETWEEN %(first)s AND %(last)s AS in_range,
        SUM(intensity), COUNT(*), MAX(intensity),
-       MAX(CASE WHEN intensity > 0 THEN CASE zone {depth_cases} END END)
+       MAX(CASE WHEN intensity > 0 THEN CASE zone {depth_cases} END END), NULL::bigint
 FROM local
 GROUP BY GROUPING SETS ((day), (in_range, zone, side), (in_range, posture))
-"""
-_MASSAGE_TOTALS_SQL = """
-SELECT portion, COUNT(*), COUNT(pain_after),
-       COALESCE(SUM(pain_before) FILTER (WHERE pain_after IS NOT NULL), 0), COALESCE(SUM(pain_after), 0)
-FROM {table}
-WHERE user_id = %(user)s AND NOT deleted AND occurred_at >= %(start)s AND occurred_at < %(end)s
-  AND (occurred_at AT TIME ZONE time_zone)::date BETWEEN %(first)s AND %(last)s
+UNION ALL
+SELECT NULL, portion, NULL, NULL, NULL,
+       COALESCE(SUM(pain_before) FILTER (WHERE pain_after IS NOT NULL), 0), COUNT(*), COUNT(pain_after),
+       NULL, COALESCE(SUM(pain_after), 0)
+FROM {massages}
+WHERE user_id = %(user)s AND NOT deleted AND occurred_at >= %(range_start)s AND occurred_at < %(range_end)s
+  AND (occurred_at AT TIME ZONE time_zone)::date BETWEEN %(first_day)s AND %(last_day)s
 GROUP BY portion
 """
 
@@ -91,50 +94,40 @@ GROUP BY portion
 def _totals_in_postgresql(*, user: AbstractBaseUser, date_from: date, date_to: date) -> JournalTotals:
     earliest, last = local_days_needed(date_from, date_to)
     start, end = _utc_window(earliest, last)
+    range_start, range_end = _utc_window(date_from, date_to)
     depth_params = {f"zone_{i}": zone.code for i, zone in enumerate(ZONES)}
     depth_cases = " ".join(f"WHEN %(zone_{i})s THEN {zone.order}" for i, zone in enumerate(ZONES))
-    params = {"user": user.pk, "start": start, "end": end, "first": date_from, "last": last, **depth_params}
+    params = {
+        "user": user.pk,
+        "start": start,
+        "end": end,
+        "range_start": range_start,
+        "range_end": range_end,
+        "first": date_from.toordinal(),
+        "last": last.toordinal(),
+        "first_day": date_from,
+        "last_day": last,
+        **depth_params,
+    }
     first_needed, last_needed = earliest.toordinal(), last.toordinal()
     totals = JournalTotals()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _ENTRY_TOTALS_SQL.format(depth_cases=depth_cases, table=PainEntry._meta.db_table), params
-        )
-        for day, zone, side, posture, in_range, total, count, peak, depth in cursor.fetchall():
-            bucket = Bucket()
-            bucket.total, bucket.count, bucket.peak = int(total), count, peak
-            if day is not None:
-                ordinal = day.toordinal()
-                if not first_needed <= ordinal <= last_needed:
-                    continue  # inside the widened UTC window, outside the local days needed
-                totals.days[ordinal] = bucket
-                if depth is not None:
-                    totals.depths[ordinal] = depth
-            elif in_range and zone is not None:
-                totals.by_zone[(zone, side)] = bucket
-            elif in_range and posture is not None:
-                totals.by_posture[posture] = bucket
-        range_start, range_end = _utc_window(date_from, date_to)
-        cursor.execute(
-            _MASSAGE_TOTALS_SQL.format(table=MassageSession._meta.db_table),
-            {"user": user.pk, "start": range_start, "end": range_end, "first": date_from, "last": date_to},
-        )
-        for portion, sessions, rated, before, after in cursor.fetchall():
-            totals.portions[portion] = PortionTotals(
-                sessions=sessions, rated=rated, before=int(before), after=int(after)
-            )
-    return totals
-
-
-def first_logged_day(*, user: AbstractBaseUser) -> date | None:
-    """The local day of the user's first live entry (the start of the range "all")."""
-    first = (
-        PainEntry.objects.filter(user=user, deleted=False)
-        .order_by("occurred_at")
-        .values_list("occurred_at", "time_zone")
-        .first()
+    days, depths, by_zone, by_posture = totals.days, totals.depths, totals.by_zone, totals.by_posture
+    sql = _TOTALS_SQL.format(
+        depth_cases=depth_cases, entries=PainEntry._meta.db_table, massages=MassageSession._meta.db_table
     )
-    if first is None:
-        return None
-    occurred_at, time_zone = first
-    return occurred_at.astimezone(ZoneInfo(time_zone)).date()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for day, zone, side, posture, in_range, total, count, peak, depth, after in rows:
+        if day is not None:
+            if first_needed <= day <= last_needed:  # the UTC window is wider than the local days
+                days[day] = Bucket(total, count, peak)
+                if depth is not None:
+                    depths[day] = depth
+        elif in_range is None:  # a massage portion: zone holds the portion, peak the rated count
+            totals.portions[zone] = PortionTotals(sessions=count, rated=peak, before=total, after=after)
+        elif in_range and side is not None:
+            by_zone[(zone, side)] = Bucket(total, count, peak)
+        elif in_range and posture is not None:
+            by_posture[posture] = Bucket(total, count, peak)
+    return totals

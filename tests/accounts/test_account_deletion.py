@@ -51,10 +51,12 @@ def test_api_delete_with_password_removes_every_row_of_the_user_and_signs_out(us
     assert owned_rows(user.pk) == {}
     assert _sessions_of(user.pk) == 0
     assert not get_user_model().objects.filter(username="alice").exists()
-    # Nothing of alice's is left orphaned anywhere; bob's data is untouched.
+    # Nothing of alice's is left orphaned anywhere but the hashed deletion marker her other
+    # devices wipe on; bob's data is untouched.
+    baseline["accounts.DeletedAccount"] += 1
     assert row_counts() == baseline
     assert owned_rows(other_user.pk) == bob_rows
-    assert client.get("/api/account/").status_code in (401, 403)
+    assert client.get("/api/account/").status_code == 401
 
 
 def test_api_delete_with_wrong_or_missing_password_deletes_nothing(user_client, user):
@@ -98,3 +100,42 @@ def test_settings_page_deletion_asks_for_confirmation_first(client, user, other_
 def test_deletion_page_needs_login_and_post(client):
     assert client.get("/accounts/delete/").status_code == 302
     assert client.post("/accounts/delete/", {"password": PASSWORD}).status_code == 302
+
+
+def test_a_device_of_a_deleted_account_is_told_to_wipe_and_nobody_else_learns_anything(
+    client, user, other_user
+):
+    from accounts.tombstones import account_marker
+
+    alice_marker = account_marker(user_id=user.pk)
+    bob_marker = account_marker(user_id=other_user.pk)
+    client.force_login(user)
+    assert client.post("/accounts/delete/", {"password": PASSWORD}).status_code == 200
+
+    anonymous = APIClient()
+    deleted = anonymous.get("/api/sync/pull?cursor=0", HTTP_X_MINIMUS_ACCOUNT=alice_marker)
+    assert deleted.status_code == 401
+    assert deleted.json()["code"] == "account_deleted"
+    # Signed out but not deleted, a forged marker, or none: the plain 401 of today.
+    for marker in (bob_marker, alice_marker[:-2] + "xx", f"{user.pk}"):
+        plain = anonymous.get("/api/sync/pull?cursor=0", HTTP_X_MINIMUS_ACCOUNT=marker)
+        assert plain.status_code == 401
+        assert "code" not in plain.json()
+    assert "code" not in anonymous.get("/api/sync/pull?cursor=0").json()
+
+
+def test_deletion_ends_sessions_without_reading_the_session_table(client, user):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    for _ in range(50):  # other people's sessions
+        store = SessionStore()
+        store["_auth_user_id"] = "999999"
+        store.create()
+    other_device = APIClient()
+    other_device.force_login(user)
+    client.force_login(user)
+    from accounts.services import user_delete
+
+    user_delete(user=get_user_model().objects.get(pk=user.pk))
+    assert Session.objects.count() == 50
+    assert other_device.get("/api/account/").status_code == 401

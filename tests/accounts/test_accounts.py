@@ -27,7 +27,7 @@ def test_signup_rejects_weak_password_and_unknown_time_zone(client):
         "/accounts/signup/",
         {"username": "dan", "password1": "123", "password2": "123", "time_zone": "Mars/Olympus"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert "password2" in form.errors
     assert "time_zone" in form.errors
@@ -70,14 +70,22 @@ def test_account_api_rejects_bad_time_zone_with_field_message(user_client):
 
 
 def test_account_api_needs_authentication(api_client):
-    assert api_client.get("/api/account/").status_code in (401, 403)
+    assert api_client.get("/api/account/").status_code == 401
 
 
 def test_pages_that_hold_personal_data_need_login(client):
-    for url in ("/journal/", "/trends/", "/settings/"):
+    response = client.get("/settings/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_signed_out_journal_and_trends_explain_themselves_and_hold_no_data(client):
+    for url in ("/journal/", "/trends/"):
         response = client.get(url)
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Create an account to start" in page
+        assert 'id="journal-vocabulary"' not in page and "pain-form" not in page
 
 
 def test_password_pages_use_the_app_shell_not_the_admin(client, user):

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
-from glute_pwa.clientip import client_ip
+from core.clientip import client_ip
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-Long-pass-phrase-42"
@@ -128,3 +128,25 @@ def test_login_with_a_garbage_forwarded_header_is_not_a_server_error(client, use
         "/accounts/login/", {"username": "alice", "password": "wrong"}, HTTP_X_FORWARDED_FOR="not-an-ip"
     )
     assert response.status_code == 200
+
+
+def test_the_sign_in_form_is_limited_per_address_across_usernames(client, user, make_user, settings):
+    """Password spraying: one guess for each of many accounts from one address."""
+    settings.LOGIN_IP_RATE_LIMIT = 5
+    names = [make_user(f"spray{i}").get_username() for i in range(6)]
+    statuses = [
+        client.post("/accounts/login/", {"username": name, "password": "Summer2025!"}).status_code
+        for name in names
+    ]
+    assert statuses == [200] * 5 + [429]
+    page = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+    assert page.status_code == 429 and "Too many sign-in attempts" in page.content.decode()
+    # Another address is not held back.
+    elsewhere = Client(REMOTE_ADDR="198.51.100.9")
+    assert elsewhere.post("/accounts/login/", {"username": "alice", "password": PASSWORD}).status_code == 302
+
+
+def test_without_trusted_proxies_a_forwarded_header_is_ignored(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert client_ip(request) == "203.0.113.5"

@@ -9,7 +9,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.export import EXPORT_SECTIONS, export_as_dict, export_sections
+from accounts.export import export_as_dict, export_sections
 from accounts.models import Profile
 from tests.data_ownership import owned_rows
 from tests.isolation_registry import seed_everything
@@ -57,7 +57,7 @@ def test_unknown_export_format_is_a_400_with_a_field_message(user_client):
 
 
 def test_export_needs_authentication(api_client):
-    assert api_client.get("/api/export?format=json").status_code in (401, 403)
+    assert api_client.get("/api/export?format=json").status_code == 401
 
 
 def test_round_trip_restores_settings_and_reimport_changes_nothing(user_client, user):
@@ -75,14 +75,21 @@ def test_round_trip_restores_settings_and_reimport_changes_nothing(user_client, 
     assert _without_timestamp(export_as_dict(user=user)) == _without_timestamp(exported)
 
 
-def test_import_into_a_new_account_recreates_the_data(user, make_user):
+@pytest.fixture
+def newcomer_client(make_user):
+    """A second, brand-new account (UTC) signed in through the API client."""
     from rest_framework.test import APIClient
 
+    client = APIClient()
+    client.newcomer = make_user("newcomer", time_zone="UTC")
+    client.force_login(client.newcomer)
+    return client
+
+
+def test_import_into_a_new_account_recreates_the_data(user, newcomer_client):
     seed_everything(user)
     exported = export_as_dict(user=user)
-    newcomer = make_user("newcomer", time_zone="UTC")
-    client = APIClient()
-    client.force_login(newcomer)
+    client, newcomer = newcomer_client, newcomer_client.newcomer
     response = client.post("/api/import", exported, format="json")
     assert response.status_code == 200
     assert response.json()["imported"]["profile"] == 1
@@ -161,9 +168,9 @@ def test_settings_import_form_reports_success_and_errors(client, user):
     assert Profile.objects.get(user=user).time_zone == "Africa/Nairobi"
 
 
-def test_every_registered_section_can_be_loaded():
+def test_every_registered_section_can_be_loaded(settings):
     assert [type(section).__module__ + "." + type(section).__name__ for section in export_sections()] == (
-        EXPORT_SECTIONS
+        settings.MINIMUS_EXPORT_SECTIONS
     )
 
 
@@ -182,3 +189,23 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(make_user):
     client.force_login(make_user("+cmd"))
     rows = list(csv.DictReader(io.StringIO(client.get("/api/export?format=csv").content.decode())))
     assert rows[0]["username"] == "'+cmd"
+
+
+def test_the_export_lists_passkeys_without_keys_and_import_never_copies_one(
+    user_client, user, newcomer_client
+):
+    from accounts.models import Passkey
+
+    Passkey.objects.create(
+        user=user, credential_id="cred-1", public_key=b"\x01\x02", user_handle="h", name="Pixel 8"
+    )
+    exported = user_client.get("/api/export?format=json").json()
+    [row] = exported["passkeys"]
+    assert row["name"] == "Pixel 8" and row["created_at"].endswith("Z") and row["last_used_at"] is None
+    assert set(row) == {"name", "created_at", "last_used_at"}  # no credential id, no public key
+
+    response = newcomer_client.post("/api/import", exported, format="json")
+    assert response.status_code == 200
+    assert response.json()["imported"]["passkeys"] == 0
+    assert not Passkey.objects.filter(user=newcomer_client.newcomer).exists()
+    assert Passkey.objects.filter(user=user).count() == 1

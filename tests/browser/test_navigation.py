@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.journal.journal_browser import sign_up
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TOP_LEVEL = [
@@ -14,12 +16,7 @@ TOP_LEVEL = [
 
 
 def test_new_user_signs_up_and_visits_every_page(page, live_server, screenshot):
-    page.goto(live_server.url + "/accounts/signup/")
-    page.get_by_label("Username").fill("newcomer")
-    page.get_by_label("Password", exact=True).fill("hip-Pain-Journal-77")
-    page.get_by_label("Password confirmation").fill("hip-Pain-Journal-77")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_up(page, live_server, "newcomer")
     assert page.get_by_role("heading", level=1).inner_text() == "Hello, newcomer"
 
     nav = page.get_by_role("navigation", name="Main")
@@ -37,11 +34,6 @@ def test_signup_stores_the_browser_time_zone(browser, live_server):
 
     context = browser.new_context(timezone_id="America/St_Johns")
     page = context.new_page()
-    page.goto(live_server.url + "/accounts/signup/")
-    page.get_by_label("Username").fill("traveller")
-    page.get_by_label("Password", exact=True).fill("hip-Pain-Journal-77")
-    page.get_by_label("Password confirmation").fill("hip-Pain-Journal-77")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_up(page, live_server, "traveller")
     context.close()
     assert get_user_model().objects.get(username="traveller").profile.time_zone == "America/St_Johns"

@@ -8,16 +8,13 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.journal.journal_browser import PASSWORD, sign_up
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_user_exports_then_deletes_their_account(page, live_server, screenshot):
-    page.goto(live_server.url + "/accounts/signup/")
-    page.get_by_label("Username").fill("leaving")
-    page.get_by_label("Password", exact=True).fill("hip-Pain-Journal-77")
-    page.get_by_label("Password confirmation").fill("hip-Pain-Journal-77")
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_up(page, live_server, "leaving")
 
     page.goto(live_server.url + "/settings/")
     with page.expect_download() as download_info:
@@ -38,9 +35,9 @@ def test_user_exports_then_deletes_their_account(page, live_server, screenshot):
     assert page.get_by_role("alert").inner_text().startswith("Wrong password")
     assert get_user_model().objects.filter(username="leaving").exists()
 
-    page.get_by_label("Your password").fill("hip-Pain-Journal-77")
+    page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Delete my account and all my data").click()
-    page.wait_for_url(live_server.url + "/")
+    page.get_by_role("heading", name="Account deleted").wait_for()
     assert "have been deleted" in page.content()
     screenshot(page, "account-deleted")
     assert not get_user_model().objects.filter(username="leaving").exists()

@@ -8,6 +8,11 @@ from tests.frontend.pwa_helpers import cached_urls, wait_until_offline_ready, wo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+WAITING_WORKER_INSTALLED = """async () => {
+  const registration = await navigator.serviceWorker.getRegistration();
+  return Boolean(registration && registration.waiting && registration.waiting.state === "installed");
+}"""
+
 
 def test_new_version_waits_for_a_tap_and_keeps_what_the_user_was_typing(
     page, context, login, live_server, user, settings, screenshot
@@ -30,8 +35,9 @@ def test_new_version_waits_for_a_tap_and_keeps_what_the_user_was_typing(
     assert "A new version is ready" in banner.inner_text()
     screenshot(page, "pwa-update-banner")
 
-    # The new version waits: nothing reloads under the user and the old worker still answers.
-    page.wait_for_timeout(1000)
+    # The new version waits: installed but not active, nothing reloaded under the user, and
+    # the old worker still answers.
+    page.wait_for_function(WAITING_WORKER_INSTALLED)
     assert page.evaluate("() => window.stillTheSamePage === true")
     assert worker_version(page) == first_version
 

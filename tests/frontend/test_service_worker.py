@@ -28,7 +28,11 @@ def test_worker_is_served_fresh_from_the_root_scope(client: Client):
     assert response["Content-Type"].startswith("application/javascript")
     assert response["Cache-Control"] == "no-cache"
     assert response["Service-Worker-Allowed"] == "/"
-    assert "importScripts(...CONFIG.workerScripts)" in response.content.decode()
+    script = response.content.decode()
+    # A module worker: the push and sync modules are imported before the CONFIG.
+    assert re.search(r'^import "/static/sw/push\.js";$', script, re.MULTILINE)
+    assert re.search(r'^import "/static/sw/outbox-sync\.js";$', script, re.MULTILINE)
+    assert "importScripts" not in script
 
 
 def test_worker_precaches_the_shell_the_guide_and_the_push_script(client: Client):
@@ -103,3 +107,14 @@ def test_every_precached_url_answers_200_to_a_signed_out_visitor(client: Client)
             assert client.get(entry["url"]).status_code == 200, entry["url"]
         else:
             assert finders.find(entry["url"].removeprefix("/static/")), entry["url"]
+
+
+def test_worker_code_is_served_exactly_as_type_checked(client: Client):
+    # frontend/worker/serviceworker.js is served as it is, never rendered as a template.
+    from frontend.offline_cache import SERVICE_WORKER_CODE
+
+    code = SERVICE_WORKER_CODE.read_text(encoding="utf-8")
+    script = client.get("/serviceworker.js").content.decode()
+    # Only the module imports and the CONFIG come before it.
+    assert re.match(r'(import "[^"]+";\n)+const CONFIG = \{', script)
+    assert script.endswith(code)

@@ -1,52 +1,52 @@
-"""A task sent through each broker is executed by a real worker process."""
+"""A task sent through each broker is executed by a real worker process.
+
+Tasks keep no results (CELERY_TASK_IGNORE_RESULT): the test waits for the task's effect, a file.
+"""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.services import need_redis, start_celery_worker
+from core.processes import stop_group
+from tests.services import need_redis, run_python, start_celery_worker
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-SEND_PING = "from glute_pwa.celery import ping; print(ping.delay().get(timeout=60))"
+SEND_TOUCH = "import sys; from glute_pwa.celery import app; app.send_task('tests.touch', args=[sys.argv[1]])"
 
 
-def _round_trip(env: dict[str, str]) -> str:
-    worker = start_celery_worker(env)
+def _round_trip(env: dict[str, str], marker: Path) -> None:
+    worker = start_celery_worker(env, imports=["tests.glute_pwa.celery_probe_tasks"])
     try:
-        sender = subprocess.run(
-            [sys.executable, "-c", SEND_PING], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90
-        )
-        assert sender.returncode == 0, sender.stderr
-        return sender.stdout.strip()
+        run_python(SEND_TOUCH, str(marker), env=env)
+        wait_for(marker.exists, timeout=60, what="the worker to run the task")
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        exit_code = stop_group(worker, grace_seconds=20)
+    assert exit_code == 0, "the worker did not shut down warmly on SIGTERM"
 
 
 def _base_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
-    env["MINIMUS_DATA_DIR"] = str(tmp_path)
+    env["MINIMUS_DATA_DIR"] = str(tmp_path / "data")
     return env
 
 
 @pytest.mark.services
 def test_task_round_trip_through_embedded_filesystem_broker(tmp_path):
-    assert _round_trip(_base_env(tmp_path)) == "pong"
-    assert (tmp_path / "broker" / "queue").is_dir()
+    _round_trip(_base_env(tmp_path), tmp_path / "touched")
+    broker = tmp_path / "data" / "broker"
+    assert (broker / "queue").is_dir()
+    # The exchange tables live in the data folder, not in ./control of the working directory.
+    assert (broker / "control" / "celery.exchange").is_file()
+    assert not (ROOT / "control").exists()
 
 
 @pytest.mark.services
 def test_task_round_trip_through_redis(tmp_path):
     env = _base_env(tmp_path)
     env["REDIS_URL"] = need_redis()
-    assert _round_trip(env) == "pong"
-    assert not (tmp_path / "broker").exists()
+    _round_trip(env, tmp_path / "touched")
+    assert not (tmp_path / "data" / "broker").exists()

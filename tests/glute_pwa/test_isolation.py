@@ -143,6 +143,16 @@ def test_every_openapi_path_is_a_walked_route(client):
     assert missing == []
 
 
+def _bad_text_bodies(owner_id: str) -> list[bytes]:
+    """Raw JSON bodies: every string a NUL or a lone surrogate (as \\u escapes), and 1,000 levels deep."""
+    fields = ["id", "zone", "side", "posture", "portion", "tool", "note", "time_zone", "kind", "endpoint"]
+    bodies = []
+    for bad in ("\x00", "\ud800", "x\udfff"):
+        bodies.append(json.dumps(dict.fromkeys(fields, bad) | {"user": owner_id}, ensure_ascii=True).encode())
+    bodies.append(("[" * 1000 + "]" * 1000).encode())
+    return bodies
+
+
 def walk_as_attacker(owner: Any, attacker: Any) -> tuple[list[str], list[str]]:
     """Every route as B against A's data; returns (paths walked, failures)."""
     owner_objects = registry.seed_everything(owner)
@@ -209,6 +219,35 @@ def walk_as_attacker(owner: Any, attacker: Any) -> tuple[list[str], list[str]]:
         if response.status_code >= 500 or _leaks(response, markers - {owner.get_username()}):
             failures.append(f"{method.upper()} {path} (hostile) -> {response.status_code}")
 
+    # 4. Text no database stores and no renderer encodes (NUL, lone surrogates), and JSON nested
+    # past the limit, against every route B can write to: a 4xx that echoes none of it.
+    paths = [reverse(name, kwargs=kwargs) for name, kwargs in owner_objects.items()]
+    paths += [
+        reverse(route.name)
+        for route in all_routes()
+        if route.name in registry.OWN_DATA_URLS
+        and not route.params
+        and route.name not in registry.NOT_SENT_AS_ATTACKER
+    ]
+    for path in paths:
+        # One signed-in client per path: a refused body changes nothing, and the check after the
+        # batch proves the session lived through every request (else the walk would prove nothing).
+        client = _client_for(attacker)
+        for body in _bad_text_bodies(owner_id):
+            for method in WRITE_METHODS:
+                response = getattr(client, method)(path, body, content_type="application/json")
+                text = response.content.decode("utf-8", errors="strict")
+                if (
+                    response.status_code >= 500
+                    or "\\u0000" in text
+                    or "\x00" in text
+                    or _leaks(response, markers)
+                ):
+                    failures.append(f"{method.upper()} {path} (bad text) -> {response.status_code}")
+        if client.get("/api/account/").status_code != 200:
+            failures.append(f"{path} (bad text) signed B out: the walk did not reach it signed in")
+        walked.append(f"{path} (bad text)")
+
     if _snapshot(owner) != before:
         failures.append("B's requests changed A's data")
     return walked + [f"{m.upper()} {p}" for m, p, _ in hostile], failures
@@ -238,10 +277,11 @@ def test_anonymous_visitors_reach_no_personal_data(owner):
     client = APIClient()
     paths = [reverse(name, kwargs=kwargs) for name, kwargs in owner_objects.items()]
     paths += [reverse(name) for name in sorted(registry.OWN_DATA_URLS)]
+    # Every API door, the notification snooze included, challenges for a credential: 401.
     for path in paths:
         response = client.get(path)
         if path.startswith("/api/"):
-            assert response.status_code in (401, 403), path
+            assert response.status_code == 401, path
         else:
             assert response.status_code == 302 and "/accounts/login/" in response["Location"], path
 

@@ -13,7 +13,7 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 
 from accounts.export import export_as_dict
 from accounts.models import Profile
-from glute_pwa.pagination import MAX_LIMIT, CappedLimitOffsetPagination
+from core.pagination import MAX_LIMIT, CappedLimitOffsetPagination
 from tests import isolation_registry as registry
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def _list(query: str, user) -> object:
 
 def test_project_pagination_is_the_capped_one(settings):
     default = settings.REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"]
-    assert default == "glute_pwa.pagination.CappedLimitOffsetPagination"
+    assert default == "core.pagination.CappedLimitOffsetPagination"
     assert CappedLimitOffsetPagination.max_limit == MAX_LIMIT == 500
 
 

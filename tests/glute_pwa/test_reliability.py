@@ -15,12 +15,13 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from core.processes import start_group, stop_groups
+from core.ratelimit import rate_limit_exceeded
+from core.tasks_util import enqueue_by_name
 from glute_pwa.celery import app as celery_app
-from glute_pwa.celery import ping
-from glute_pwa.ratelimit import rate_limit_exceeded
-from glute_pwa.tasks_util import enqueue, enqueue_on_commit
 from tests import isolation_registry as registry
 from tests.services import need_redis
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -28,16 +29,10 @@ pytestmark = pytest.mark.django_db
 
 def test_enqueue_reports_failure_quickly_instead_of_raising(redis_down, caplog):
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="glute_pwa.tasks_util"):
-        assert enqueue(ping) is False
+    with caplog.at_level(logging.WARNING, logger="core.tasks_util"):
+        assert enqueue_by_name("glute_pwa.ping", [()]) is False
     assert time.monotonic() - started < 10
-    assert "Could not enqueue glute_pwa.ping" in caplog.text
-
-
-def test_enqueue_on_commit_never_breaks_the_commit(redis_down, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        enqueue_on_commit(ping)
-    assert len(callbacks) == 1
+    assert "Could not enqueue 1 x glute_pwa.ping" in caplog.text
 
 
 def test_pages_and_api_keep_serving_while_redis_is_down(redis_down, user, client):
@@ -78,7 +73,7 @@ def test_resilient_cache_counts_through_real_redis(settings):
     url = need_redis()
     settings.CACHES = {
         "default": {
-            "BACKEND": "glute_pwa.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
@@ -102,22 +97,13 @@ app.worker_main(["worker", "--pool=solo", "--loglevel=WARNING", "-Q", sys.argv[1
 
 
 def _start_worker(env: dict[str, str], queue: str) -> subprocess.Popen:
-    return subprocess.Popen(
+    return start_group(
         [sys.executable, "-c", WORKER, queue],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-def _wait_for(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.services
@@ -133,19 +119,19 @@ def test_a_task_whose_worker_is_killed_runs_again_on_a_new_worker(tmp_path, monk
     second = None
     try:
         celery_app.send_task("tests.record_slowly", args=[str(journal), 4], queue=queue)
-        assert _wait_for(lambda: journal.exists() and "started" in journal.read_text(), 30)
+        wait_for(
+            lambda: journal.exists() and "started" in journal.read_text(),
+            timeout=30,
+            what="the task to start",
+        )
         first.send_signal(signal.SIGKILL)  # the worker dies mid-task: no ack, no clean shutdown
         first.wait(timeout=10)
         assert "done" not in journal.read_text()
 
         second = _start_worker(env, queue)
-        assert _wait_for(lambda: "done" in journal.read_text(), 45), journal.read_text()
+        wait_for(
+            lambda: "done" in journal.read_text(), timeout=45, what="the task to finish on the new worker"
+        )
         assert journal.read_text().splitlines() == ["started", "started", "done"]
     finally:
-        for worker in (first, second):
-            if worker and worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+        stop_groups([worker for worker in (first, second) if worker], grace_seconds=15)

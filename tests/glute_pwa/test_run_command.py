@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -37,11 +39,33 @@ def _descendants(pid: int) -> set[int]:
     return children
 
 
+def _still_running(pids: set[int]) -> list[int]:
+    """Those of ``pids`` still alive (a zombie has exited; only its parent has not looked yet)."""
+    alive = []
+    for pid in sorted(pids):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.append(pid)
+    return alive
+
+
+def _read(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode()
+    except OSError:
+        return None
+
+
 @pytest.mark.services
 @pytest.mark.skipif(not Path("/proc").exists(), reason="needs /proc to find child processes")
 def test_run_command_serves_the_app_and_ctrl_c_leaves_no_process(tmp_path):
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    # A fresh checkout: no services and no secret key configured.
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY"}}
     env.update({"MINIMUS_DATA_DIR": str(tmp_path), "PORT": str(port), "MINIMUS_VENV": str(Path(sys.prefix))})
     process = subprocess.Popen(
         [sys.executable, "run.py"],
@@ -63,13 +87,7 @@ def test_run_command_serves_the_app_and_ctrl_c_leaves_no_process(tmp_path):
             assert process.poll() is None, "".join(lines)
         else:
             pytest.fail("run.py never printed its URL:\n" + "".join(lines))
-        for _ in range(60):
-            try:
-                with urllib.request.urlopen(url + "healthz", timeout=5) as response:
-                    health = response.read().decode()
-                break
-            except OSError:
-                time.sleep(0.5)
+        health = wait_for(lambda: _read(url + "healthz"), timeout=30, interval=0.5, what="/healthz")
         assert '"database": true' in health and '"broker": true' in health
         with urllib.request.urlopen(url, timeout=5) as response:
             assert "Minimus" in response.read().decode()
@@ -78,7 +96,27 @@ def test_run_command_serves_the_app_and_ctrl_c_leaves_no_process(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
-    time.sleep(1)
-    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()]
-    assert alive == [], f"processes left after Ctrl-C: {alive}"
+    try:
+        wait_for(lambda: not _still_running(children), timeout=5, what="every child to exit")
+    except AssertionError:
+        pytest.fail(f"processes left after Ctrl-C: {_still_running(children)}")
+    # What the run command creates before Django starts (settings only read them).
     assert (tmp_path / "vapid.json").exists()
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    output = "".join(lines) + process.stdout.read()
+    assert "stopped" in output
+    assert "No hostname was supplied" not in output
+
+
+def test_run_command_needs_only_the_standard_library_and_works_from_any_folder(tmp_path):
+    """Before the venv exists run.py has only the standard library (-S: no site-packages at all)."""
+    result = subprocess.run(
+        [sys.executable, "-S", str(ROOT / "run.py"), "help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "python3 run.py test" in result.stdout
+    assert list(tmp_path.iterdir()) == []

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.glute_pwa.production import run_in_production
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
@@ -61,25 +60,20 @@ print(json.dumps({
     "session_httponly": settings.SESSION_COOKIE_HTTPONLY,
     "validators": len(settings.AUTH_PASSWORD_VALIDATORS),
     "cache": settings.CACHES["default"]["BACKEND"],
+    "healthz_plain": Client().get("/healthz", HTTP_HOST="minimus.example").status_code,
+    "proxy_count": settings.TRUSTED_PROXY_COUNT,
+    "forwarded_proto_trusted": settings.SECURE_PROXY_SSL_HEADER is not None,
+    "push_loopback": settings.PUSH_ALLOW_LOOPBACK,
 }))
 """
 
 
+# Nothing listens on port 1: the probe sees Redis down without reaching anything.
+PROBE_ENV = {"REDIS_URL": "redis://127.0.0.1:1/0", "DJANGO_SETTINGS_MODULE": "glute_pwa.settings"}
+
+
 def test_production_sends_hsts_redirects_http_and_secures_cookies(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(
-        {
-            "PRODUCTION": "1",
-            "SECRET_KEY": "p" * 30 + "-production-probe-" + "q" * 30,
-            "ALLOWED_HOSTS": "minimus.example",
-            "MINIMUS_DATA_DIR": str(tmp_path),
-            "REDIS_URL": "redis://127.0.0.1:1/0",
-            "DJANGO_SETTINGS_MODULE": "glute_pwa.settings",
-        }
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    result = run_in_production(["-c", PROBE], data_dir=tmp_path, **PROBE_ENV)
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout.strip().splitlines()[-1])
     assert probe["status"] == 200
@@ -89,4 +83,17 @@ def test_production_sends_hsts_redirects_http_and_secures_cookies(tmp_path):
     assert probe["session_secure"] and probe["csrf_secure"] and probe["session_httponly"]
     assert probe["validators"] == 4
     # Several gunicorn workers share rate-limit counters through Redis, even while Redis is down.
-    assert probe["cache"] == "glute_pwa.cache.ResilientRedisCache"
+    assert probe["cache"] == "core.cache.ResilientRedisCache"
+
+
+def test_production_trusts_no_forwarded_header_and_health_checks_over_plain_http(tmp_path):
+    result = run_in_production(["-c", PROBE], data_dir=tmp_path, drop=("TRUSTED_PROXY_COUNT",), **PROBE_ENV)
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    # Reached directly (0.0.0.0 in the image), a client's X-Forwarded-* says nothing.
+    assert probe["proxy_count"] == 0 and probe["forwarded_proto_trusted"] is False
+    # The compose health check asks http://127.0.0.1:8000/healthz: answered, not redirected
+    # (503 here only because the probe's Redis is not there).
+    assert probe["healthz_plain"] == 503
+    # The test-only loopback allowance never holds in production, whatever the environment says.
+    assert probe["push_loopback"] is False

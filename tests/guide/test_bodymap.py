@@ -6,8 +6,8 @@ import re
 
 from django.template.loader import render_to_string
 
-from frontend.templatetags.bodymap import zones_of_portion
-from journal.vocabulary import ANTERIOR, POSTERIOR, SIDES, ZONES
+from body.templatetags.bodymap import zones_of_portion
+from body.vocabulary import ANTERIOR, POSTERIOR, SIDES, ZONES
 
 
 def render(**options) -> str:

@@ -105,17 +105,38 @@ def test_every_image_has_an_accessible_name(client, url):
     assert len(ids) == len(set(ids)), "duplicate ids"
 
 
-def test_each_referral_pattern_has_its_own_illustration_on_the_body_outline(client):
+def test_both_referral_patterns_are_drawn_side_by_side_on_the_journal_zones(client):
+    from body.templatetags.bodymap import zones_of_portion
+    from body.vocabulary import ANTERIOR, POSTERIOR
+
     markup = client.get("/guide/symptoms/").content.decode()
-    for prefix in ("fig-front-pattern", "fig-rear-pattern"):
-        svg = re.search(rf'<svg[^>]*aria-labelledby="{prefix}-title.*?</svg>', markup, re.S).group(0)
-        assert 'class="bodymap-outline"' in svg
-        assert "is-highlighted" in svg
+    svg = re.search(r'<svg class="guide-referral".*?</svg>', markup, re.S).group(0)
+    panels = re.findall(r'<g class="fig-panel (fig-panel-\w+)".*?(?=<g class="fig-panel |</svg>)', svg, re.S)
+    assert panels == ["fig-panel-front", "fig-panel-rear"]
+    for css, portion in (("fig-panel-front", ANTERIOR), ("fig-panel-rear", POSTERIOR)):
+        panel = re.search(rf'<g class="fig-panel {css}".*?(?=<g class="fig-panel |</svg>)', svg, re.S).group(
+            0
+        )
+        shaded = set(
+            re.findall(
+                r'class="bodymap-zone is-highlighted[^"]*" d="[^"]*" data-zone="(\w+)" data-side="right"',
+                panel,
+            )
+        )
+        assert shaded == set(zones_of_portion(portion)), css
+        assert not re.search(r'is-highlighted[^"]*" d="[^"]*" data-zone="\w+" data-side="left"', panel), css
+        assert "\u2039 back" in panel and "front \u203a" in panel, "the profile shows which way is front"
+    front = re.search(r'<g class="fig-panel fig-panel-front".*?(?=<g class="fig-panel )', svg, re.S).group(0)
+    assert 'is-highlighted is-rare" d="' in front and ">rare</text>" in front
 
 
-def test_the_massage_page_shows_both_ball_positions_and_links_to_the_journal(client):
+def test_the_massage_page_shows_the_position_both_ball_spots_and_links_to_the_journal(client):
     markup = client.get("/guide/self-massage/").content.decode()
-    assert markup.count('class="bodymap-ball"') >= 2
+    position = re.search(r'<svg class="guide-side-lying".*?</svg>', markup, re.S).group(0)
+    assert 'class="fig-ball"' in position and 'class="fig-arrow"' in position
+    spots = re.search(r'<svg class="guide-ball-spots".*?</svg>', markup, re.S).group(0)
+    assert 'class="fig-spot fig-spot-front"' in spots and 'class="fig-spot fig-spot-rear"' in spots
+    assert "front" in spots and "back" in spots
     assert 'href="/journal/?massage=anterior"' in markup
     assert 'href="/journal/?massage=posterior"' in markup
 

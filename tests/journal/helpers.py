@@ -7,37 +7,39 @@ from typing import Any
 
 from rest_framework.test import APIClient
 
+# A record of each type as a phone would send it; the factories give each copy a new id.
+PAIN_ENTRY: dict[str, Any] = {
+    "occurred_at": "2026-03-10T08:15:00Z",
+    "time_zone": "Europe/Berlin",
+    "zone": "outer_thigh",
+    "side": "left",
+    "posture": "sitting",
+    "intensity": 6,
+    "note": "after the long drive",
+}
+MASSAGE_SESSION: dict[str, Any] = {
+    "occurred_at": "2026-03-10T19:00:00Z",
+    "time_zone": "Europe/Berlin",
+    "portion": "anterior",
+    "side": "left",
+    "tool": "ball",
+    "minutes": 5,
+    "pain_before": 6,
+    "pain_after": None,
+    "note": "",
+}
+
+
+def _with_new_id(record: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), **record, **overrides}
+
 
 def pain_payload(**overrides: Any) -> dict[str, Any]:
-    payload = {
-        "id": str(uuid.uuid4()),
-        "occurred_at": "2026-03-10T08:15:00Z",
-        "time_zone": "Europe/Berlin",
-        "zone": "outer_thigh",
-        "side": "left",
-        "posture": "sitting",
-        "intensity": 6,
-        "note": "after the long drive",
-    }
-    payload.update(overrides)
-    return payload
+    return _with_new_id(PAIN_ENTRY, overrides)
 
 
 def massage_payload(**overrides: Any) -> dict[str, Any]:
-    payload = {
-        "id": str(uuid.uuid4()),
-        "occurred_at": "2026-03-10T19:00:00Z",
-        "time_zone": "Europe/Berlin",
-        "portion": "anterior",
-        "side": "left",
-        "tool": "ball",
-        "minutes": 5,
-        "pain_before": 6,
-        "pain_after": None,
-        "note": "",
-    }
-    payload.update(overrides)
-    return payload
+    return _with_new_id(MASSAGE_SESSION, overrides)
 
 
 class Device:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ PASSWORD = "hip-Pain-Journal-77"
 
 
 def sign_up(page: Any, live_server: Any, username: str) -> None:
+    """Create an account through the sign-up form and land on Home."""
     page.goto(live_server.url + "/accounts/signup/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -20,11 +21,16 @@ def sign_up(page: Any, live_server: Any, username: str) -> None:
     page.wait_for_url(live_server.url + "/")
 
 
+def submit_sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Fill and send the sign-in form already on the page."""
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def sign_in(page: Any, live_server: Any, username: str) -> None:
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, username)
     page.wait_for_url(live_server.url + "/")
 
 
@@ -39,22 +45,23 @@ def wait_until_synced(page: Any, timeout_ms: int = 15_000) -> None:
     expect(sync_status(page)).to_have_text("Synced", timeout=timeout_ms)
 
 
-def wait_for(condition: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def log_pain(page: Any, zones: list[str], intensity: int, posture: str | None = None) -> None:
-    """Log pain on the open log screen: zones by accessible name ("outer thigh, right")."""
-    for zone in zones:
+def choose_places(page: Any, zones: list[str]) -> None:
+    """Step 1 of the log screen: places by accessible name ("outer thigh, right"). The first
+    place moves on to step 2; each further one goes back through "Change places"."""
+    for index, zone in enumerate(zones):
+        if index:
+            page.get_by_role("button", name="Change places").click()
         page.get_by_role("button", name=zone, exact=True).click()
+        if index:
+            page.get_by_role("button", name="Next: when and how much").click()
+
+
+def log_pain(page: Any, zones: list[str], intensity: int, posture: str | None = "At rest / other") -> None:
+    """Log pain on the open log screen: places, the moment (its visible label; None keeps
+    what the screen shows picked), then the number that saves."""
+    choose_places(page, zones)
     if posture:
-        page.get_by_text(posture, exact=True).click()
+        page.locator("[data-posture] label.chip").filter(has=page.get_by_text(posture, exact=True)).click()
     page.locator(f'button[name="intensity"][value="{intensity}"]').click()
     page.locator("[data-pain-saved]").get_by_text("Saved").wait_for()
 
@@ -67,6 +74,15 @@ def pain_rows(username: str) -> list[dict[str, Any]]:
         .order_by("occurred_at", "zone")
         .values("id", "zone", "side", "posture", "intensity", "note", "time_zone")
     )
+
+
+def synced_pain_rows(page: Any, username: str, *fields: str) -> list[tuple[Any, ...]]:
+    """Once the page reports everything synced, the user's pain entries on the server (those fields)."""
+    from tests.waiting import wait_for
+
+    wait_until_synced(page)
+    rows = wait_for(lambda: pain_rows(username), what="the pain entries on the server")
+    return [tuple(row[field] for field in fields) for row in rows]
 
 
 def viewport_screenshot(page: Any, name: str) -> Path:
@@ -96,8 +112,20 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
 
 
 def go_quiet(*contexts: Any) -> None:
-    """Cut the network before the test ends: a sync request still running in the live server
-    while the test database is flushed can deadlock the flush."""
+    """Cut the network before the test ends, so no page starts another sync request; the
+    harness then waits for the requests still in the live server (tests/browser_harness.py)
+    before the test database is flushed."""
     for context in contexts:
         context.set_offline(True)
-    time.sleep(0.3)
+
+
+@contextmanager
+def quiet_context(browser: Any, **options: Any) -> Iterator[Any]:
+    """A browser context of the test's own (viewport, colour scheme): cut off by ``go_quiet`` when
+    the block succeeds, closed however it ends."""
+    context = browser.new_context(**options)
+    try:
+        yield context
+        go_quiet(context)
+    finally:
+        context.close()

@@ -6,7 +6,8 @@ from rest_framework.test import APIClient
 
 from tests.browser_harness import PHONE_VIEWPORT
 from tests.journal.helpers import massage_payload, pain_payload
-from tests.journal.journal_browser import go_quiet, pain_rows, wait_for, wait_until_synced
+from tests.journal.journal_browser import go_quiet, pain_rows, wait_until_synced
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,9 +94,10 @@ def test_a_time_picked_on_the_log_screen_files_the_entry_under_that_local_day(
         page = context.new_page()
         page.goto(live_server.url + "/journal/#log")
         page.locator("#pain-form[data-ready]").wait_for(state="attached")
+        page.get_by_role("button", name="upper buttock, left", exact=True).click()
         page.locator("#pain-form").get_by_text("Time: now").click()
         page.get_by_label("When it happened").fill(yesterday_late.strftime("%Y-%m-%dT%H:%M"))
-        page.get_by_role("button", name="upper buttock", exact=False).first.click()
+        page.get_by_text("Sitting", exact=True).click()
         page.get_by_role("button", name="2", exact=True).click()
         expect(page.locator("[data-pain-saved]")).to_contain_text("Saved")
         page.get_by_role("link", name="History", exact=True).click()

@@ -8,7 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_harness import PHONE_VIEWPORT
-from tests.journal.journal_browser import go_quiet, log_pain, run_axe, viewport_screenshot, wait_until_synced
+from tests.journal.journal_browser import (
+    go_quiet,
+    log_pain,
+    quiet_context,
+    run_axe,
+    viewport_screenshot,
+    wait_until_synced,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,8 +29,7 @@ def test_journal_pages_have_no_serious_accessibility_violations(
     browser, live_server, login, user, screenshot, scheme
 ):
     # bypass_csp: axe is injected as a script by the test only; the app never loads it.
-    context = browser.new_context(viewport=PHONE_VIEWPORT, color_scheme=scheme, bypass_csp=True)
-    try:
+    with quiet_context(browser, viewport=PHONE_VIEWPORT, color_scheme=scheme, bypass_csp=True) as context:
         login(context, user)
         page = context.new_page()
         page.goto(live_server.url + "/journal/#log")
@@ -33,12 +39,18 @@ def test_journal_pages_have_no_serious_accessibility_violations(
         screenshot(page, f"journal-log-{scheme}")
         viewport_screenshot(page, f"journal-log-360x740-{scheme}")
 
-        log_pain(page, ["outer thigh, right", "outer lower leg to the ankle, right"], 6, posture="Walking")
+        log_pain(page, ["outer thigh, right", "outer lower leg, right"], 6, posture="Walking")
+        saved = page.locator("[data-pain-saved]")
+        expect(saved.locator(".saved-title")).to_have_text(
+            "Saved: Right outer thigh, right outer lower leg, 6/10, walking."
+        )
+        expect(saved.locator(".advice")).to_contain_text(
+            "If the gluteus minimus is the cause, pain in the outer thigh and outer lower leg down to the "
+            "ankle usually comes from its front portion"
+        )
         assert run_axe(page) == [], "after saving, with the portion advice shown"
         screenshot(page, f"journal-log-saved-{scheme}")
-        page.get_by_role("button", name="back / lower buttock, left", exact=True).click()
-        page.get_by_text("Sitting", exact=True).click()
-        page.get_by_role("button", name="3", exact=True).click()
+        log_pain(page, ["lower buttock, left"], 3, posture="Sitting")
 
         page.get_by_role("link", name="Massage", exact=True).click()
         page.locator('[data-score-options="pain_before"] label').nth(5).click()
@@ -63,33 +75,39 @@ def test_journal_pages_have_no_serious_accessibility_violations(
         expect(page.locator("#today-entries li")).to_have_count(4)
         assert run_axe(page) == []
         screenshot(page, f"home-today-{scheme}")
-        go_quiet(context)
-    finally:
-        context.close()
 
 
-def test_the_body_map_works_with_the_keyboard(page, context, live_server, login, user):
+def test_the_log_steps_work_with_the_keyboard(page, context, live_server, login, user):
     login(context, user)
     page.goto(live_server.url + "/journal/#log")
     ready(page)
     zone = page.get_by_role("button", name="outer thigh, left", exact=True)
-    resting = zone.evaluate("(el) => [getComputedStyle(el).stroke, getComputedStyle(el).strokeWidth]")
     zone.focus()
-    focused = zone.evaluate("(el) => [getComputedStyle(el).stroke, getComputedStyle(el).strokeWidth]")
-    assert focused != resting, "a focused zone looks different"
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="When does it hurt?")).to_be_focused()
+    expect(page.locator("[data-zone-summary]")).to_have_text("Left outer thigh")
+    page.get_by_role("button", name="Change places").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Where does it hurt?")).to_be_focused()
     expect(zone).to_have_attribute("aria-pressed", "true")
-    page.keyboard.press("Tab")
+    page.get_by_role("button", name="outer lower leg, left", exact=True).focus()
     page.keyboard.press(" ")
-    expect(page.locator("[data-zone-summary]")).to_contain_text(
-        "Chosen: Left outer thigh, Left outer lower leg"
+    page.get_by_role("button", name="Next: when and how much").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-zone-summary]")).to_have_text("Left outer thigh, left outer lower leg")
+    # The map shows the choice.
+    expect(page.locator('#pain-form svg.bodymap [data-zone="outer_thigh"][data-side="left"]')).to_have_class(
+        "bodymap-zone is-highlighted"
     )
-    page.keyboard.press(" ")
-    expect(page.locator("[data-zone-summary]")).to_have_text("Chosen: Left outer thigh.")
+    page.get_by_role("radio", name="Standing", exact=True).focus()
+    page.keyboard.press("Space")
     page.get_by_role("button", name="7", exact=True).focus()
     page.keyboard.press("Enter")
-    expect(page.locator("[data-pain-saved]")).to_contain_text("Saved Left outer thigh: 7/10")
+    expect(page.locator("[data-pain-saved]")).to_contain_text(
+        "Saved: Left outer thigh, left outer lower leg, 7/10, standing."
+    )
     expect(page.locator("[data-pain-saved]")).to_be_focused()
+    go_quiet(context)
 
 
 def test_every_control_on_the_journal_has_an_accessible_name(page, context, live_server, login, user):
@@ -106,23 +124,11 @@ def test_every_control_on_the_journal_has_an_accessible_name(page, context, live
     assert unnamed == []
 
 
-def test_zones_can_also_be_picked_from_a_list_with_big_targets(page, context, live_server, login, user):
+def test_every_place_button_is_a_big_target(page, context, live_server, login, user):
     login(context, user)
     page.goto(live_server.url + "/journal/#log")
     ready(page)
-    page.get_by_text("Or pick zones from a list").click()
-    knee = page.get_by_role("checkbox", name="Right outer hollow of the knee")
-    box = page.locator("label.chip", has=knee).bounding_box()
-    assert box["height"] >= 44 and box["width"] >= 44
-    page.locator("label.chip", has=knee).click()
-    expect(page.get_by_role("button", name="outer hollow of the knee, right", exact=True)).to_have_attribute(
-        "aria-pressed", "true"
-    )
-    page.get_by_role("button", name="foot, left", exact=True).click()
-    expect(page.get_by_role("checkbox", name="Left foot")).to_be_checked()
-    page.get_by_role("button", name="5", exact=True).click()
-    expect(page.locator("[data-pain-saved]")).to_contain_text(
-        "Saved Left foot, Right outer hollow of the knee"
-    )
-    expect(knee).not_to_be_checked()
+    boxes = [b.bounding_box() for b in page.locator("[data-place]").all()]
+    assert len(boxes) == 16
+    assert all(box["width"] >= 44 and box["height"] >= 44 for box in boxes), boxes
     go_quiet(context)

@@ -7,43 +7,26 @@ import pytest
 from django.db import DataError, IntegrityError, connection, transaction
 
 from journal.models import MassageSession, PainEntry
+from tests.journal.helpers import MASSAGE_SESSION, PAIN_ENTRY
 
 pytestmark = pytest.mark.django_db
 
 WHEN = datetime(2026, 3, 10, 8, 15, tzinfo=UTC)
 
 
+def _row(model, record, user, overrides):
+    """The record a phone sends, as the row the sync service would store: a new id, version 1."""
+    return model(
+        **{**record, "id": uuid.uuid4(), "user": user, "occurred_at": WHEN, "version": 1, **overrides}
+    )
+
+
 def _entry(user, **overrides):
-    fields = {
-        "id": uuid.uuid4(),
-        "user": user,
-        "occurred_at": WHEN,
-        "time_zone": "Europe/Berlin",
-        "zone": "outer_thigh",
-        "side": "left",
-        "posture": "sitting",
-        "intensity": 5,
-        "version": 1,
-    }
-    fields.update(overrides)
-    return PainEntry(**fields)
+    return _row(PainEntry, PAIN_ENTRY, user, overrides)
 
 
 def _massage(user, **overrides):
-    fields = {
-        "id": uuid.uuid4(),
-        "user": user,
-        "occurred_at": WHEN,
-        "time_zone": "UTC",
-        "portion": "anterior",
-        "side": "right",
-        "tool": "ball",
-        "minutes": 5,
-        "pain_before": 5,
-        "version": 1,
-    }
-    fields.update(overrides)
-    return MassageSession(**fields)
+    return _row(MassageSession, MASSAGE_SESSION, user, overrides)
 
 
 def _refused(row) -> bool:

@@ -3,7 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.journal.journal_browser import go_quiet, pain_rows, sync_status, wait_for, wait_until_synced
+from tests.journal.journal_browser import go_quiet, pain_rows, sync_status, wait_until_synced
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,14 +21,18 @@ WRITE_BAD_RECORD = """async (userId) => {
 }"""
 
 
-def test_a_refused_change_shows_why_and_can_be_fixed(page, context, live_server, login, user):
+def send_a_record_the_server_refuses(page, context, live_server, login, user) -> None:
+    """Sign in on the history screen, then sync a record the server cannot accept."""
     login(context, user)
     page.goto(live_server.url + "/journal/#history")
     page.locator("#pain-form[data-ready]").wait_for(state="attached")
     wait_until_synced(page)
-
     page.evaluate(WRITE_BAD_RECORD, str(user.pk))
     page.evaluate("dispatchEvent(new Event('online'))")
+
+
+def test_a_refused_change_shows_why_and_can_be_fixed(page, context, live_server, login, user):
+    send_a_record_the_server_refuses(page, context, live_server, login, user)
     expect(sync_status(page)).to_contain_text("1 change not saved: time zone: Not a known IANA time zone")
     expect(sync_status(page).get_by_role("link", name="Fix")).to_have_attribute("href", "/journal/#history")
     problem = page.locator("[data-rejected-list]")
@@ -48,12 +53,7 @@ def test_a_refused_change_shows_why_and_can_be_fixed(page, context, live_server,
 
 
 def test_a_refused_change_can_be_discarded(page, context, live_server, login, user):
-    login(context, user)
-    page.goto(live_server.url + "/journal/#history")
-    page.locator("#pain-form[data-ready]").wait_for(state="attached")
-    wait_until_synced(page)
-    page.evaluate(WRITE_BAD_RECORD, str(user.pk))
-    page.evaluate("dispatchEvent(new Event('online'))")
+    send_a_record_the_server_refuses(page, context, live_server, login, user)
     problem = page.locator("[data-rejected-list]")
     problem.get_by_role("button", name="Discard", exact=False).click()
     expect(problem).to_be_empty()

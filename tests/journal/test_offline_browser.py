@@ -17,9 +17,10 @@ from tests.journal.journal_browser import (
     sign_in,
     sign_up,
     sync_status,
-    wait_for,
+    synced_pain_rows,
     wait_until_synced,
 )
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,7 +63,7 @@ def test_entries_logged_offline_survive_a_reload_and_reach_the_server_and_anothe
 
     context.set_offline(True)
     log_pain(page, ["outer thigh, right"], 5, posture="Sitting")
-    log_pain(page, ["back / lower buttock, left", "upper calf, left"], 3, posture="Walking")
+    log_pain(page, ["lower buttock, left", "upper calf, left"], 3, posture="Walking")
     expect(sync_status(page)).to_have_text("Saved on this phone · 3 changes not yet synced")
     log_massage(page)
     expect(sync_status(page)).to_have_text("Saved on this phone · 4 changes not yet synced")
@@ -207,29 +208,64 @@ def test_two_tabs_of_one_device_never_run_two_sync_loops(context, live_server, l
     go_quiet(context)
 
 
+SYNC_LOOP_ENDS = """
+window.__syncLoopEnds = 0;
+addEventListener("minimus:sync-loop", (event) => {
+  if (event.detail.edge === "end") window.__syncLoopEnds += 1;
+});
+"""
+
+# A timer that starts the sync loop asks for the loop's lock at once; a lock request made
+# after it is granted only when that loop has finished. So once this resolves, every loop
+# started by the time advanced so far has run to its end (and scheduled its retry).
+SETTLE_JS = """async (lockName) => {
+  await navigator.locks.request(lockName, async () => {});
+  return window.__syncLoopEnds;
+}"""
+
+
 def test_a_failing_server_is_retried_with_backoff_and_nothing_is_lost(
     page, context, live_server, login, user
 ):
+    """The page's clock is Playwright's: time moves only when the test says, so the retries
+    are counted at exact points, with the backoff's bounds (2 s doubling, half to full jitter)."""
+    context.clock.install()
+    context.add_init_script(SYNC_LOOP_ENDS)
     login(context, user)
     page.goto(live_server.url + "/journal/#log")
     page.locator("#pain-form[data-ready]").wait_for(state="attached")
     wait_until_synced(page)
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)  # a second on (Python takes seconds)
+    lock_name = f"minimus-sync-{user.pk}"
     attempts = []
 
     def server_down(route):
         attempts.append(route.request.url)
         route.fulfill(status=503, body="down for maintenance")
 
+    def after(milliseconds: int) -> int:
+        """Push attempts made once the clock has moved on by ``milliseconds`` and the loops settled."""
+        page.clock.run_for(milliseconds)
+        page.evaluate(SETTLE_JS, lock_name)
+        return len(attempts)
+
+    page.evaluate(SETTLE_JS, lock_name)
     context.route("**/api/sync/push", server_down)
     log_pain(page, ["outer thigh, left"], 5)
     expect(sync_status(page)).to_have_text("1 change not yet synced")
-    page.wait_for_timeout(5000)
-    # Retries after about 0.6 s (the write), then 1-2 s, 2-4 s: a handful, not a storm.
-    assert 2 <= len(attempts) <= 4, attempts
+
+    # The write is pushed 600 ms later; it fails.
+    assert (after(599), after(1)) == (0, 1)
+    # First retry 1-2 s after the failure, the second 2-4 s after that: backoff, not a storm.
+    assert (after(999), after(1001)) == (1, 2)
+    assert (after(1999), after(2001)) == (2, 3)
+    expect(sync_status(page)).to_have_text("1 change not yet synced")
+    expect(sync_status(page)).to_have_attribute("data-phase", "error")
     assert pain_rows(user.username) == []
 
+    # The server is back: the third retry (4-8 s later) delivers the entry.
     context.unroute("**/api/sync/push")
-    wait_until_synced(page, timeout_ms=20_000)
-    rows = wait_for(lambda: pain_rows(user.username), what="the entry after the server is back")
-    assert [(r["zone"], r["intensity"]) for r in rows] == [("outer_thigh", 5)]
+    after(8000)
+    assert len(attempts) == 3
+    assert synced_pain_rows(page, user.username, "zone", "intensity") == [("outer_thigh", 5)]
     go_quiet(context)

@@ -7,11 +7,12 @@ from playwright.sync_api import expect
 from tests.journal.journal_browser import (
     go_quiet,
     log_pain,
-    pain_rows,
+    submit_sign_in,
     sync_status,
-    wait_for,
+    synced_pain_rows,
     wait_until_synced,
 )
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,13 +38,9 @@ def test_an_expired_session_keeps_the_outbox_until_the_user_signs_in_again(
 
     expect(sync_status(page)).to_contain_text("1 change not yet synced")
     sync_status(page).get_by_role("link", name="Sign in again").click()
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("a-Long-pass-phrase-42")
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, user.username, "a-Long-pass-phrase-42")
     page.wait_for_url("**/journal/**")
-    wait_until_synced(page)
-    rows = wait_for(lambda: pain_rows(user.username), what="the entry on the server")
-    assert [(r["zone"], r["intensity"]) for r in rows] == [("upper_calf", 6)]
+    assert synced_pain_rows(page, user.username, "zone", "intensity") == [("upper_calf", 6)]
     go_quiet(context)
 
 
@@ -64,11 +61,8 @@ def test_signing_out_with_unsynced_changes_warns_and_keeps_them(page, context, l
 
     page.on("dialog", answer)
     page.get_by_role("button", name="Sign out").click()
-    for _ in range(200):  # the warning comes after a look at the outbox (async)
-        if messages:
-            break
-        page.wait_for_timeout(50)
-    assert messages, "no warning before signing out"
+    # The warning comes after a look at the outbox (async).
+    wait_for(lambda: messages, page=page, timeout=10, what="a warning before signing out")
     assert "1 change is not yet synced" in messages[0]
     expect(page).to_have_url(live_server.url + "/settings/")
 
@@ -77,13 +71,9 @@ def test_signing_out_with_unsynced_changes_warns_and_keeps_them(page, context, l
     assert page.evaluate(JOURNAL_DATABASES) == [f"minimus-journal-{user.pk}"], "unsynced journal kept"
 
     context.unroute("**/api/sync/**")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("a-Long-pass-phrase-42")
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, user.username, "a-Long-pass-phrase-42")
     page.wait_for_url(live_server.url + "/")
-    wait_until_synced(page)
-    rows = wait_for(lambda: pain_rows(user.username), what="the kept entry on the server")
-    assert [(r["zone"], r["intensity"]) for r in rows] == [("foot", 3)]
+    assert synced_pain_rows(page, user.username, "zone", "intensity") == [("foot", 3)]
     go_quiet(context)
 
 

@@ -3,25 +3,12 @@
 import uuid
 
 import pytest
-from rest_framework.test import APIClient
 
 from journal.models import PainEntry, SyncClient, SyncState
 from journal.services.sync import sync_tombstones_purge
 from tests.journal.helpers import Device, massage_payload, pain_payload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def phone(user_client):
-    return Device(user_client)
-
-
-@pytest.fixture
-def laptop(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return Device(client)
 
 
 def test_retry_after_a_lost_response_applies_nothing_twice(phone):
@@ -55,6 +42,7 @@ def test_a_gap_in_mutation_ids_is_refused_and_changes_nothing(phone):
     response = phone.push(phone.mutation("upsert", pain_payload()))
     assert response.status_code == 409
     assert response.json()["error"] == "mutation_gap"
+    assert response.json()["code"] == "mutation_gap"
     assert response.json()["expected"] == 2
     assert PainEntry.objects.count() == 1
     assert SyncClient.objects.get().last_mutation_id == 1
@@ -169,6 +157,7 @@ def test_an_old_schema_must_upgrade_and_its_outbox_is_not_applied(phone, monkeyp
     response = phone.push(phone.mutation("upsert", pain_payload()), schema=1)
     assert response.status_code == 409
     assert response.json()["error"] == "upgrade_required"
+    assert response.json()["code"] == "upgrade_required"
     assert PainEntry.objects.count() == 0
     assert phone.client.get("/api/sync/pull", {"schema": 1}).status_code == 409
 
@@ -189,6 +178,18 @@ def test_client_id_is_bound_to_the_first_user(phone, other_client):
     pulled = other_client.get("/api/sync/pull", HTTP_X_CLIENT_ID=str(phone.client_id))
     assert pulled.status_code == 403
     assert PainEntry.objects.count() == 1
+
+
+def test_a_foreign_client_id_is_refused_with_a_code_the_app_can_match(phone, other_client):
+    # The app takes a fresh client id on this code; an expired session (also 403) has none.
+    phone.push(phone.mutation("upsert", pain_payload()))
+    thief = Device(other_client, client_id=phone.client_id)
+    pushed = thief.push(thief.mutation("upsert", pain_payload()))
+    pulled = other_client.get("/api/sync/pull", HTTP_X_CLIENT_ID=str(phone.client_id))
+    for response in (pushed, pulled):
+        assert response.status_code == 403
+        assert response.json()["code"] == "foreign_client"
+        assert set(response.json()) == {"code", "detail"}
 
 
 def test_a_cursor_ahead_of_the_server_asks_for_a_reset(phone):

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from journal.trends.compute import change_status, compute_trends, local_day, mean_hundredths
-from journal.vocabulary import vocabulary_json
+from journal.trends.rules import trends_vocabulary
 from tests.journal.trends_fixtures import FIXTURES_DIR, fixture_names, load_fixture
 
 
@@ -27,7 +27,7 @@ def test_fixture_gives_the_expected_trends(name):
 def test_the_fixtures_vocabulary_is_the_apps_vocabulary():
     # The JavaScript tests read this copy; it must be what the app sends the browser.
     assert json.loads((FIXTURES_DIR / "vocabulary.json").read_text()) == json.loads(
-        json.dumps(vocabulary_json())
+        json.dumps(trends_vocabulary())
     )
 
 
@@ -57,3 +57,20 @@ def test_an_entry_half_an_hour_after_local_midnight_belongs_to_the_new_day():
 def test_a_range_ending_before_it_starts_is_refused():
     with pytest.raises(ValueError, match="from must not be after to"):
         compute_trends(entries=[], massages=[], date_from="2025-01-02", date_to="2025-01-01")
+
+
+@pytest.mark.parametrize("name", fixture_names())
+def test_every_fixtures_expected_numbers_are_the_plain_reference_implementations(name):
+    # The expected values come from outside the app: the reference counts each number afresh
+    # from its records with exact fractions (tests/journal/trends_reference.py).
+    from tests.journal.trends_reference import reference_trends
+
+    given, expected = load_fixture(name)
+    reference = reference_trends(
+        entries=given["entries"],
+        massages=given["massages"],
+        date_from=given["from"],
+        date_to=given["to"],
+        vocabulary=json.loads(json.dumps(trends_vocabulary())),
+    )
+    assert json.loads(json.dumps(reference)) == expected

@@ -18,7 +18,14 @@ from tests.journal.trends_fixtures import fixture_names, load_fixture, store_rec
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", fixture_names())
+# Storing the five-year fixture's rows takes seconds: the fast tier leaves it to full runs.
+STORED_FIXTURES = [
+    pytest.param(name, marks=pytest.mark.slow) if name.startswith("five_years") else name
+    for name in fixture_names()
+]
+
+
+@pytest.mark.parametrize("name", STORED_FIXTURES)
 def test_service_on_stored_records_gives_the_fixtures_numbers(name, user, other_user):
     given, expected = load_fixture(name)
     store_records(user, given["entries"], given["massages"])

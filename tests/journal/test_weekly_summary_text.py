@@ -28,7 +28,7 @@ def test_it_says_how_the_average_moved_what_hurts_most_and_what_massage_did(user
         "body": (
             "Average pain 4.0, down 1.5 from last week; walking hurts most; massages helped by 2.0 points."
         ),
-        "url": "/trends/",
+        "url": "/trends/?from=2026-03-09&to=2026-03-15",
         "tag": "weekly-summary-2026-03-15",
     }
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.reminders.fakepush import FakePushService
+from tests.reminders.push_browser import push_context, push_page  # noqa: F401  (browser fixtures)
 
 
 @pytest.fixture

@@ -22,13 +22,15 @@ def test_the_public_key_is_served_without_signing_in(api_client, vapid):
     assert response.status_code == 200 and response.json() == {"public_key": vapid["public_key"]}
 
 
+# Outside a test transaction, as a served request runs: the registration takes its own.
+@pytest.mark.django_db(transaction=True)
 def test_a_device_registers_and_appears_in_the_list(user_client, fake_push):
     _, body = subscription_body(fake_push)
     assert user_client.post("/api/push/subscriptions/", body, format="json").status_code == 201
     # Re-registering on every app start updates the same row.
     assert user_client.post("/api/push/subscriptions/", body, format="json").status_code == 201
     [device] = user_client.get("/api/push/subscriptions/").json()
-    assert device["user_agent"] == "Pixel test" and device["last_success_at"] is None
+    assert device["user_agent"] == "Pixel test" and device["status"] == "not tested yet"
     assert PushSubscription.objects.count() == 1
 
 
@@ -144,8 +146,9 @@ def test_another_users_schedules_and_devices_are_not_found(user_client, other_cl
 
 def test_signed_out_visitors_get_nothing(api_client):
     for url in ("/api/reminders/", "/api/push/subscriptions/"):
-        assert api_client.get(url).status_code in (401, 403)
-    assert api_client.post("/api/reminders/snooze", {}, format="json").status_code in (401, 403)
+        assert api_client.get(url).status_code == 401
+    # The snooze door asks for its notification token (or a session) like every other: 401.
+    assert api_client.post("/api/reminders/snooze", {}, format="json").status_code == 401
 
 
 def test_send_a_test_notification_reaches_every_device(
@@ -160,7 +163,7 @@ def test_send_a_test_notification_reaches_every_device(
     [device] = [
         d for d in user_client.get("/api/push/subscriptions/").json() if d["endpoint"] == first.endpoint
     ]
-    assert device["last_success_at"] is not None
+    assert device["status"] == "working"
 
 
 def test_a_test_notification_without_a_device_explains_what_to_do(user_client):
@@ -183,7 +186,7 @@ def test_the_service_worker_snoozes_with_the_notification_token(api_client, user
 
 def test_a_forged_snooze_token_is_refused(api_client, user):
     response = api_client.post("/api/reminders/snooze", {"token": "forged:token"}, format="json")
-    assert response.status_code in (401, 403) and ReminderSchedule.objects.count() == 0
+    assert response.status_code == 401 and ReminderSchedule.objects.count() == 0
 
 
 def test_snooze_minutes_are_bounded(user_client):
@@ -196,3 +199,33 @@ def test_a_malformed_snooze_body_is_a_400(api_client, user_client):
         response = client.post("/api/reminders/snooze", "{oops", content_type="application/json")
         assert response.status_code == 400
     assert ReminderSchedule.objects.count() == 0
+
+
+def test_a_browser_stopped_from_the_devices_list_stays_stopped_until_turned_on_there(
+    user_client, fake_push, user
+):
+    from django.test import Client
+
+    device, body = subscription_body(fake_push)
+    assert user_client.post("/api/push/subscriptions/", body, format="json").status_code == 201
+    [listed] = user_client.get("/api/push/subscriptions/").json()
+
+    # From the laptop, the user stops notifications to the phone.
+    laptop = Client()
+    laptop.force_login(user)
+    assert laptop.post(f"/reminders/devices/{listed['id']}/revoke/").status_code == 302
+
+    # The phone opens the app: its start-up refresh must not bring it back.
+    refresh = user_client.post("/api/push/subscriptions/", {**body, "renewal": True}, format="json")
+    assert refresh.status_code == 409
+    assert refresh.json()["code"] == "push_stopped"
+    assert "stopped from your devices list" in refresh.json()["endpoint"][0]
+    assert PushSubscription.objects.count() == 0
+    assert user_client.post("/api/reminders/test", {}, format="json").status_code == 400  # no device
+    assert fake_push.accepted(device) == []
+
+    # Turning reminders on again on the phone is the user's choice: it registers.
+    assert user_client.post("/api/push/subscriptions/", body, format="json").status_code == 201
+    again = user_client.post("/api/push/subscriptions/", {**body, "renewal": True}, format="json")
+    assert again.status_code == 201
+    assert PushSubscription.objects.count() == 1

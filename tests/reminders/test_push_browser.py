@@ -10,120 +10,15 @@ getNotifications() returns.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.utils import timezone
 
 from reminders.models import Delivery, ReminderSchedule
 from reminders.payloads import build_payload
-from tests.browser_harness import PHONE_VIEWPORT
-from tests.services import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.reminders.push_browser import NOTIFICATIONS_JS, wait_for_notifications
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-NOTIFICATIONS_JS = """
-navigator.serviceWorker.ready
-  .then((r) => r.getNotifications())
-  .then((list) => list.map((n) => ({title: n.title, body: n.body, tag: n.tag, icon: n.icon,
-                                   actions: n.actions.map((a) => a.title), data: n.data})))
-"""
-
-
-@pytest.fixture
-def push_context(playwright_instance, tmp_path):
-    # Linux Chromium first tries desktop notifications over D-Bus (absent here); keep them in
-    # its own message centre so getNotifications() lists what was shown.
-    context = playwright_instance.chromium.launch_persistent_context(
-        str(tmp_path / "profile"),
-        executable_path=CHROMIUM_PATH,
-        args=[*CHROMIUM_ARGS, "--disable-features=NativeNotifications,SystemNotifications"],
-        headless=True,
-        viewport=PHONE_VIEWPORT,
-        service_workers="allow",
-    )
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def push_page(push_context, live_server, login, user):
-    context = push_context
-    context.grant_permissions(["notifications"], origin=live_server.url)
-    login(context, user)
-    page = context.pages[0] if context.pages else context.new_page()
-    page.goto(live_server.url + "/")
-    page.evaluate(
-        "navigator.serviceWorker.register('/serviceworker.js').then(() => navigator.serviceWorker.ready)"
-    )
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    wait_until_notifications_display(page)
-
-    cdp = context.new_cdp_session(page)
-    registrations: list[str] = []
-    cdp.on(
-        "ServiceWorker.workerRegistrationUpdated",
-        lambda event: registrations.extend(
-            r["registrationId"] for r in event["registrations"] if not r["isDeleted"]
-        ),
-    )
-    cdp.send("ServiceWorker.enable")
-    deadline = time.monotonic() + 10
-    while not registrations and time.monotonic() < deadline:
-        page.wait_for_timeout(50)
-    assert registrations, "no service worker registration reported over CDP"
-
-    def deliver(payload: bytes) -> None:
-        cdp.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": live_server.url, "registrationId": registrations[-1], "data": payload.decode()},
-        )
-
-    def tap(tag: str, action: str = "") -> None:
-        """Run the shipped notificationclick handler in the real service worker."""
-        [worker] = context.service_workers
-        worker.evaluate(
-            "([tag, action]) => self.registration.getNotifications({tag})"
-            ".then((found) => self.minimusPush.handleNotificationClick(found[0], action))",
-            [tag, action],
-        )
-
-    page.deliver = deliver
-    page.tap_notification = tap
-    return page
-
-
-PROBE_JS = """
-navigator.serviceWorker.ready.then(async (r) => {
-  await r.showNotification("probe", {tag: "probe"});
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  const shown = await r.getNotifications({tag: "probe"});
-  shown.forEach((n) => n.close());
-  return shown.length;
-})
-"""
-
-
-def wait_until_notifications_display(page) -> None:
-    """Chromium wires up its notification display a moment after start; until then a
-    notification is accepted but never listed. Probe until one sticks."""
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if page.evaluate(PROBE_JS):
-            return
-        page.wait_for_timeout(200)
-    raise AssertionError("Chromium never displayed a probe notification")
-
-
-def wait_for_notifications(page, count: int) -> list[dict]:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        shown = page.evaluate(NOTIFICATIONS_JS)
-        if len(shown) >= count:
-            return shown
-        page.wait_for_timeout(100)
-    raise AssertionError(f"expected {count} notification(s), saw {shown}")
 
 
 def massage_delivery(user, key: str) -> Delivery:
@@ -142,10 +37,11 @@ def test_a_pushed_reminder_shows_a_notification_and_a_tap_opens_the_journal(push
     assert "ball or your hands" in shown["body"]
     assert shown["tag"] == "m:1:20251126T0800Z"
     assert shown["icon"].endswith("/static/icons/icon.svg")
+    # No massage logged on this device yet: "Done" has nothing to repeat, so it opens the form.
     assert shown["actions"] == ["Log massage", "Snooze 30 min"]
 
     push_page.tap_notification("m:1:20251126T0800Z")
-    push_page.wait_for_url(live_server.url + "/journal/?log=massage")
+    push_page.wait_for_url(live_server.url + "/journal/#log-massage")
     assert push_page.evaluate(NOTIFICATIONS_JS) == []  # the tap closed it
 
 
@@ -153,9 +49,10 @@ def test_the_same_occurrence_twice_replaces_rather_than_stacks(push_page, user):
     payload = build_payload(massage_delivery(user, "m:2:20251126T0800Z"))
     push_page.deliver(payload)
     push_page.deliver(payload)
-    wait_for_notifications(push_page, 1)
-    push_page.wait_for_timeout(500)
-    assert len(push_page.evaluate(NOTIFICATIONS_JS)) == 1
+    # The worker handles pushes in order: once a later one shows, both copies have been shown.
+    push_page.deliver(build_payload(massage_delivery(user, "m:2:20251127T0800Z")))
+    shown = wait_for_notifications(push_page, 2)
+    assert sorted(n["tag"] for n in shown) == ["m:2:20251126T0800Z", "m:2:20251127T0800Z"]
 
 
 def test_snooze_from_the_notification_creates_a_reminder_in_thirty_minutes(push_page, user):
@@ -163,12 +60,12 @@ def test_snooze_from_the_notification_creates_a_reminder_in_thirty_minutes(push_
     wait_for_notifications(push_page, 1)
     before = timezone.now()
     push_page.tap_notification("m:3:20251126T0800Z", "snooze")
-    deadline = time.monotonic() + 10
-    while (
-        not ReminderSchedule.objects.filter(user=user, one_off=True).exists() and time.monotonic() < deadline
-    ):
-        push_page.wait_for_timeout(100)
-    snooze = ReminderSchedule.objects.get(user=user, one_off=True)
+    snooze = wait_for(
+        lambda: ReminderSchedule.objects.filter(user=user, one_off=True).first(),
+        page=push_page,
+        timeout=10,
+        what="the snoozed reminder",
+    )
     assert 29 * 60 <= (snooze.next_fire_at - before).total_seconds() <= 31 * 60
 
 

@@ -139,37 +139,24 @@ def test_a_schedule_that_can_never_fire_has_no_next_time():
     )
 
 
+def daily_at_eight_due(*, now: datetime, due_at: datetime):
+    """The plan for a reminder every day at 08:00 UTC, due at ``due_at``, seen by a tick at ``now``."""
+    return plan_due(now=now, due_at=due_at, times=[time(8, 0)], weekdays=EVERY_DAY, zone=ZoneInfo("UTC"))
+
+
 def test_a_short_outage_still_sends_the_occurrence_once():
-    plan = plan_due(
-        now=utc(2025, 6, 1, 8, 10),
-        due_at=utc(2025, 6, 1, 8),
-        times=[time(8, 0)],
-        weekdays=EVERY_DAY,
-        zone=ZoneInfo("UTC"),
-    )
+    plan = daily_at_eight_due(now=utc(2025, 6, 1, 8, 10), due_at=utc(2025, 6, 1, 8))
     assert plan.send_at == utc(2025, 6, 1, 8) and plan.missed == ()
     assert plan.next_fire_at == utc(2025, 6, 2, 8)
 
 
 def test_a_long_outage_records_the_occurrence_as_missed():
-    plan = plan_due(
-        now=utc(2025, 6, 1, 10),
-        due_at=utc(2025, 6, 1, 8),
-        times=[time(8, 0)],
-        weekdays=EVERY_DAY,
-        zone=ZoneInfo("UTC"),
-    )
+    plan = daily_at_eight_due(now=utc(2025, 6, 1, 10), due_at=utc(2025, 6, 1, 8))
     assert plan.send_at is None and plan.missed == (utc(2025, 6, 1, 8),)
 
 
 def test_days_of_downtime_send_nothing_stale_and_resume_on_schedule():
-    plan = plan_due(
-        now=utc(2025, 6, 5, 8, 5),
-        due_at=utc(2025, 6, 1, 8),
-        times=[time(8, 0)],
-        weekdays=EVERY_DAY,
-        zone=ZoneInfo("UTC"),
-    )
+    plan = daily_at_eight_due(now=utc(2025, 6, 5, 8, 5), due_at=utc(2025, 6, 1, 8))
     assert plan.send_at == utc(2025, 6, 5, 8)
     assert plan.missed[0] == utc(2025, 6, 1, 8)
     assert plan.next_fire_at == utc(2025, 6, 6, 8)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from reminders.models import ReminderSchedule
 from reminders.services import subscription_upsert
@@ -25,7 +26,8 @@ def settings_page(page, login, live_server, user):
 def test_permission_is_not_asked_until_the_tap(settings_page):
     section = settings_page.locator("#reminders")
     assert section.get_by_role("button", name="Turn on reminders").is_visible()
-    settings_page.wait_for_timeout(500)
+    # The section has finished starting up (it lists the devices last) without asking.
+    expect(section.get_by_text("No device has notifications turned on yet.")).to_be_visible()
     assert settings_page.evaluate("Notification.permission") == "default"
     assert section.get_by_text("Add to Home Screen").is_hidden()  # not an iPhone
     assert settings_page.console_errors == []
@@ -39,7 +41,7 @@ def test_picking_times_days_and_quiet_hours_saves_the_schedule(settings_page, us
     settings_page.get_by_role("button", name="Remove time 2").click()
     form.get_by_label("Sat", exact=True).uncheck()
     form.get_by_label("Sun", exact=True).uncheck()
-    settings_page.get_by_label("No reminders during quiet hours").check()
+    settings_page.get_by_label("No reminders or check-ins during quiet hours").check()
     settings_page.get_by_label("From", exact=True).fill("22:30")
     settings_page.get_by_label("To", exact=True).fill("06:45")
     settings_page.get_by_label("Send me a weekly summary").check()
@@ -81,7 +83,7 @@ def test_the_device_list_shows_each_device_and_its_last_success(page, login, liv
     login(page.context, user)
     page.goto(live_server.url + "/settings/")
     devices = page.locator("[data-reminders-devices]")
-    devices.get_by_text("Chrome on Android: last notification").wait_for()
+    devices.get_by_text("Chrome on Android: notifications arrive").wait_for()
     devices.get_by_role("button", name="Remove Chrome on Android").click()
     devices.get_by_text("No device has notifications turned on yet.").wait_for()
     assert not user.push_subscriptions.exists()
@@ -98,3 +100,35 @@ def test_safari_in_a_tab_on_iphone_explains_how_to_install(browser, live_server,
         assert section.get_by_text("Add to Home Screen").is_visible()
     finally:
         context.close()
+
+
+def test_the_daily_check_in_is_set_with_its_own_times_and_the_shared_quiet_hours(
+    settings_page, user, screenshot
+):
+    form = settings_page.locator("[data-reminders-form]")
+    settings_page.get_by_label("Remind me to massage").uncheck()
+    settings_page.get_by_label("Ask me how my pain is, every day").check()
+    settings_page.get_by_label("Check-in time 1", exact=True).fill("20:30")
+    settings_page.get_by_role("button", name="Add a check-in time").click()
+    settings_page.get_by_label("Check-in time 2", exact=True).fill("08:00")
+    settings_page.get_by_label("No reminders or check-ins during quiet hours").check()
+    settings_page.get_by_role("button", name="Save reminders").click()
+    settings_page.get_by_text("Pain check-in at").wait_for()
+    settings_page.set_viewport_size({"width": 375, "height": 667})
+    form.get_by_role("group", name="Daily pain check-in").scroll_into_view_if_needed()
+    screenshot(settings_page, "reminders-settings-check-in")
+
+    check_in = ReminderSchedule.objects.get(user=user, kind="pain_check_in")
+    assert check_in.times == ["08:00", "20:30"] and check_in.weekdays == list(range(7))
+    assert check_in.time_zone == "Europe/Berlin" and check_in.enabled
+    assert (check_in.quiet_start.strftime("%H:%M"), check_in.quiet_end.strftime("%H:%M")) == (
+        "22:00",
+        "07:00",
+    )
+    assert not ReminderSchedule.objects.filter(user=user, kind="massage").exists()
+
+    settings_page.reload()
+    expect(settings_page.get_by_label("Check-in time 1", exact=True)).to_have_value("08:00")
+    expect(settings_page.get_by_label("Ask me how my pain is, every day")).to_be_checked()
+    expect(settings_page.get_by_label("No reminders or check-ins during quiet hours")).to_be_checked()
+    assert settings_page.console_errors == []

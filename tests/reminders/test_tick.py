@@ -13,6 +13,8 @@ from reminders.services import schedule_create, snooze_create
 from reminders.tick import deliveries_requeue_stale, reminders_tick
 
 pytestmark = pytest.mark.django_db
+# Days of ticks every five minutes, a database round each: seconds per test.
+SIMULATES_DAYS = pytest.mark.slow
 EVERY_DAY = list(range(7))
 
 
@@ -57,6 +59,7 @@ def make_schedule(user, *, times, zone, now, weekdays=EVERY_DAY, **extra) -> Rem
     return schedule_create(user=user, times=times, weekdays=weekdays, time_zone=zone, now=now, **extra)
 
 
+@SIMULATES_DAYS
 @pytest.mark.parametrize(
     ("start", "times", "expected"),
     [
@@ -88,6 +91,7 @@ def test_new_york_reminders_fire_once_at_local_time_across_dst(
     assert len({d.occurrence_key for d in sent}) == len(sent)
 
 
+@SIMULATES_DAYS
 @pytest.mark.parametrize(
     "zone",
     ["Asia/Kolkata", "Australia/Adelaide", "Asia/Kathmandu", "Europe/London", "America/Sao_Paulo"],
@@ -101,6 +105,7 @@ def test_reminders_fire_at_local_time_in_other_zones(user, subscribe, ticker, zo
     assert {local(d.fire_at, zone)[-5:] for d in sent} == {"07:15", "21:45"}
 
 
+@SIMULATES_DAYS
 def test_quiet_hours_over_midnight_hold_back_night_reminders(user, subscribe, ticker):
     subscribe(user)
     start = utc(2025, 6, 1, 12)
@@ -186,13 +191,13 @@ def test_a_massage_logged_recently_skips_the_reminder(user, subscribe, ticker):
 
 
 def test_an_old_or_deleted_massage_does_not_skip_the_reminder(user, subscribe, ticker):
-    from reminders.services import recent_massage_logged
+    from journal.selectors import users_with_massage_since
 
     subscribe(user)
     make_schedule(user, times=["08:00"], zone="UTC", now=utc(2025, 6, 1, 7))
     _log_massage(user, utc(2025, 5, 31, 8))
     _log_massage(user, utc(2025, 6, 1, 7, 30), deleted=True)
-    assert recent_massage_logged(user.pk, utc(2025, 6, 1, 5)) is False
+    assert users_with_massage_since(user_ids=[user.pk], since=utc(2025, 6, 1, 5)) == set()
     assert len(ticker.run(utc(2025, 6, 1, 8), utc(2025, 6, 1, 8, 1))) == 1
 
 
@@ -205,6 +210,7 @@ def test_a_snooze_fires_once_thirty_minutes_later(user, subscribe, ticker):
     assert snooze.enabled is False and snooze.next_fire_at is None
 
 
+@SIMULATES_DAYS
 def test_weekly_summary_fires_on_its_weekday_and_time(user, subscribe, ticker):
     subscribe(user)
     start = utc(2025, 6, 1, 0)  # a Sunday
@@ -294,6 +300,7 @@ def test_concurrent_ticks_on_postgresql_split_the_work_without_doubling_it(make_
     assert not ReminderSchedule.objects.filter(next_fire_at__lte=now).exists()
 
 
+@SIMULATES_DAYS
 def test_after_travel_reminders_ring_at_the_same_local_time_in_the_new_zone(user, subscribe, ticker):
     from accounts.services import profile_update
 

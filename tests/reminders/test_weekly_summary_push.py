@@ -61,7 +61,7 @@ def test_the_summary_push_says_what_changed_and_opens_trends(
     assert message.payload["body"] == (
         "Average pain 4.0, down 1.5 from last week; walking hurts most; massages helped by 2.0 points."
     )
-    assert message.payload["url"] == "/trends/"
+    assert message.payload["url"] == "/trends/?from=2026-03-09&to=2026-03-15"
     assert message.payload["kind"] == "weekly_summary"
     assert message.headers["urgency"] == "normal"
     assert fake_push.errors == []

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -26,9 +25,11 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
+from core.processes import kill_group
 from reminders.models import Delivery, PushSubscription, ReminderSchedule
 from reminders.tick import deliveries_requeue_stale, reminders_tick
 from tests.services import need_postgres, need_redis, start_celery_worker
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -41,12 +42,6 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
     return start_celery_worker(env, stderr=log.open("a"))
 
 
-def stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=10)
-
-
 def purge_broker(redis_url: str) -> None:
     """Start from an empty queue: no message left over by an earlier run."""
     import redis
@@ -55,6 +50,12 @@ def purge_broker(redis_url: str) -> None:
 
     app.control.purge()
     redis.Redis.from_url(redis_url).delete("unacked", "unacked_index", "unacked_mutex")
+
+
+def queued_messages(redis_url: str) -> int:
+    import redis
+
+    return redis.Redis.from_url(redis_url).llen("celery")
 
 
 def seed(fake_push, count: int) -> None:
@@ -107,7 +108,7 @@ def test_every_reminder_reaches_the_push_service_exactly_once_across_a_worker_ki
     def kill_mid_send(path: str, payload: dict) -> bool:
         if killed or len(fake_push.accepted()) < KILL_AT:
             return True
-        os.killpg(first.pid, signal.SIGKILL)
+        kill_group(first)
         killed.append(payload["tag"])
         return False  # the sender died before the service could accept it
 
@@ -116,22 +117,32 @@ def test_every_reminder_reaches_the_push_service_exactly_once_across_a_worker_ki
     try:
         report = reminders_tick()  # enqueues 200 sends to Redis on commit
         assert report.queued == REMINDERS
-        deadline = time.monotonic() + 90
-        while not killed and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for(
+            lambda: killed or first.poll() is not None,
+            timeout=90,
+            what=f"the worker to reach message {KILL_AT} (log: {log})",
+        )
         assert killed, f"worker never reached message {KILL_AT}: {log.read_text()[-2000:]}"
         first.wait(timeout=10)
         assert first.returncode == -signal.SIGKILL
         assert Delivery.objects.filter(occurrence_key=killed[0], status="sending").exists()
 
-        workers.append(start_worker(env, log))
-        while len(fake_push.accepted()) < REMINDERS and time.monotonic() < deadline:
+        second = start_worker(env, log)
+        workers.append(second)
+
+        def requeue_then_all_accepted() -> bool:
             deliveries_requeue_stale()  # what the every-minute tick does
-            time.sleep(1)
-        time.sleep(1)  # let any duplicate arrive before counting
+            return len(fake_push.accepted()) >= REMINDERS
+
+        wait_for(requeue_then_all_accepted, timeout=90, interval=1, what=f"{REMINDERS} accepted pushes")
+        # Every message has left the queue; a warm stop lets the worker finish the one it
+        # holds, so after it exits nothing more can reach the push service.
+        wait_for(lambda: queued_messages(redis_url) == 0, timeout=30, what="an empty queue")
+        second.terminate()
+        second.wait(timeout=60)
     finally:
         for worker in workers:
-            stop(worker)
+            kill_group(worker)
         app.conf.task_always_eager = True
 
     tags = Counter(message.payload["tag"] for message in fake_push.accepted())

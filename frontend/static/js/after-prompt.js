@@ -1,13 +1,23 @@
 // "How is the pain now?" after a massage: right away on saving, or later from a prompt on the
 // home and journal pages for a recent massage that has no pain-after score yet.
 import { allRecords, saveRecord } from "./db.js";
-import { h, portionLabel, timeLabel } from "./journal-format.js";
+import { capitalise, h, portionLabel, timeLabel } from "./journal-format.js";
+import { handled } from "./report.js";
+/** @import { IDBPDatabase } from "../vendor/idb/index.js" */
+/** @import { SyncEngine } from "./sync.js" */
+/** @import { LocalMassageSession } from "./types.js" */
 
 const PROMPT_WINDOW_MS = 12 * 60 * 60 * 1000;
 const SNOOZE_MS = 60 * 60 * 1000;
 // Massages already asked about on this page (e.g. right after saving): no second prompt.
 const askedInPage = new Set();
 
+/**
+ * @param {LocalMassageSession} record
+ * @param {{ db: IDBPDatabase, engine: SyncEngine }} journal
+ * @param {{ onDone?: (value: number | null) => void }} [options]
+ * @returns {HTMLElement}
+ */
 export function askPainAfter(record, { db, engine }, { onDone = () => {} } = {}) {
   askedInPage.add(record.id);
   const box = h("div", { class: "after-prompt", role: "group", "aria-labelledby": `after-${record.id}` });
@@ -49,8 +59,13 @@ export function askPainAfter(record, { db, engine }, { onDone = () => {} } = {})
   return box;
 }
 
+/**
+ * @param {IDBPDatabase} db
+ * @param {number} [now]
+ * @returns {Promise<LocalMassageSession | undefined>}
+ */
 export async function recentMassageWithoutAfter(db, now = Date.now()) {
-  const massages = await allRecords(db, "massage_session");
+  const massages = /** @type {LocalMassageSession[]} */ (await allRecords(db, "massage_session"));
   const snooze = await db.get("meta", "after_prompt_snooze");
   return massages.find(
     (record) =>
@@ -60,7 +75,12 @@ export async function recentMassageWithoutAfter(db, now = Date.now()) {
   );
 }
 
-export function showAfterPrompt(container, journal) {
+/**
+ * @param {HTMLElement | null} container
+ * @param {{ db: IDBPDatabase, engine: SyncEngine }} journal
+ * @param {{ folded?: boolean }} [options] folded: one line until tapped (the log screen)
+ */
+export function showAfterPrompt(container, journal, { folded = false } = {}) {
   if (!container) return;
   async function render() {
     // Once answered, the thank-you stays until the page changes.
@@ -75,17 +95,28 @@ export function showAfterPrompt(container, journal) {
       return;
     }
     container.dataset.recordId = record.id;
-    container.replaceChildren(
-      h("p", { class: "after-title" }, h("strong", {}, `Your massage at ${timeLabel(record.occurred_at, record.time_zone)}`), ` (${portionLabel(record.portion)}, pain before ${record.pain_before})`),
+    // Folded to one line, so the page's own controls (the log steps) stay in view.
+    const details = h(
+      "details",
+      { class: "after-details", open: !folded },
+      h(
+        "summary",
+        {},
+        h("strong", {}, `Massage at ${timeLabel(record.occurred_at, record.time_zone)}`),
+        `: add the pain after (before: ${record.pain_before})`,
+      ),
+      h("p", { class: "muted" }, `${capitalise(portionLabel(record.portion))}.`),
       askPainAfter(record, journal, {
         onDone: () => {
           container.dataset.answered = "true";
         },
       }),
     );
+    container.replaceChildren(details);
     container.className = "card after-card";
     container.hidden = false;
   }
-  journal.engine.addEventListener("records-changed", render);
-  render();
+  const refresh = handled("showing the pain-after prompt", render);
+  journal.engine.addEventListener("records-changed", refresh);
+  refresh();
 }

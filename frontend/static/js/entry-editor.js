@@ -3,6 +3,9 @@
 import { resolveRejected, saveRecord } from "./db.js";
 import { deviceTimeZone, fromLocalInputValue, h, toLocalInputValue, vocabulary } from "./journal-format.js";
 import { showFormError } from "./journal-forms.js";
+import { showStorageProblem, storageProblemOf } from "./storage-problem.js";
+import { handled } from "./report.js";
+/** @import { JournalRecord } from "./types.js" */
 
 const SCORES = Array.from({ length: 11 }, (_, value) => [
   String(value),
@@ -91,14 +94,14 @@ function problems(fields) {
 }
 
 export function setUpEditor({ db, engine }, onSaved) {
-  const dialog = document.querySelector("[data-edit-dialog]");
-  const form = dialog.querySelector("[data-edit-form]");
+  const dialog = /** @type {HTMLDialogElement} */ (document.querySelector("[data-edit-dialog]"));
+  const form = /** @type {HTMLFormElement} */ (dialog.querySelector("[data-edit-form]"));
   const box = form.querySelector("[data-edit-fields]");
   const title = form.querySelector("[data-edit-title]");
   let current = null;
 
   form.querySelector("[data-edit-cancel]").addEventListener("click", () => dialog.close());
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", handled("saving the edit", async (event) => {
     event.preventDefault();
     const fields = readFields(form, current.record, current.initialTime);
     const problem = problems(fields);
@@ -106,16 +109,28 @@ export function setUpEditor({ db, engine }, onSaved) {
       showFormError(form, problem);
       return;
     }
-    if (current.mutationId !== undefined) {
-      await resolveRejected(db, current.mutationId, { fields });
-    } else {
-      await saveRecord(db, current.record.type, fields, { id: current.record.id });
+    try {
+      if (current.mutationId !== undefined) {
+        await resolveRejected(db, current.mutationId, { fields });
+      } else {
+        await saveRecord(db, current.record.type, fields, { id: current.record.id });
+      }
+    } catch (error) {
+      // The dialog stays open with the edit in it, and says why it was not saved.
+      const storage = storageProblemOf(error);
+      showStorageProblem(storage);
+      showFormError(form, storage.formMessage);
+      return;
     }
     await engine.noteLocalWrite();
     dialog.close();
     onSaved();
-  });
+  }));
 
+  /**
+   * @param {JournalRecord} record
+   * @param {{ mutationId?: number, errors?: Record<string, string[]> }} [rejection]
+   */
   function open(record, { mutationId, errors } = {}) {
     current = { record, mutationId, initialTime: toLocalInputValue(new Date(record.occurred_at)) };
     title.textContent = record.type === "massage_session" ? "Edit massage" : "Edit pain entry";

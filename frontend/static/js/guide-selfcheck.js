@@ -17,7 +17,7 @@ function resultFor(form) {
 function show(result) {
   const region = document.getElementById("selfcheck-result");
   if (!region) return;
-  region.querySelectorAll("[data-result]").forEach((message) => {
+  /** @type {NodeListOf<HTMLElement>} */ (region.querySelectorAll("[data-result]")).forEach((message) => {
     message.hidden = message.dataset.result !== result;
   });
   region.focus();

@@ -13,6 +13,7 @@ import {
 import { firstErrorMessage } from "./sync-status.js";
 import { setUpEditor } from "./entry-editor.js";
 import { askPainAfter } from "./after-prompt.js";
+import { handled } from "./report.js";
 
 const UNDO_MS = 10000;
 const SERVER_ONLY = ["id", "type", "version", "deleted", "updated_at", "local_date"];
@@ -48,8 +49,8 @@ export function setUpHistory(journal) {
   const { db, engine } = journal;
   const list = document.querySelector("[data-history-list]");
   const rejectedBox = document.querySelector("[data-rejected-list]");
-  const toast = document.querySelector("[data-toast]");
-  const filters = [...document.querySelectorAll("[data-filter]")];
+  const toast = /** @type {HTMLElement} */ (document.querySelector("[data-toast]"));
+  const filters = [.../** @type {NodeListOf<HTMLSelectElement>} */ (document.querySelectorAll("[data-filter]"))];
   fillFilters();
   const editor = setUpEditor(journal, () => render());
   let toastTimer = null;
@@ -145,7 +146,7 @@ export function setUpHistory(journal) {
   }
 
   async function render() {
-    const focusKey = document.activeElement?.dataset?.action;
+    const focusKey = /** @type {HTMLElement | null} */ (document.activeElement)?.dataset?.action;
     const [records, outbox] = await Promise.all([allRecords(db), db.getAll("outbox")]);
     const pendingIds = new Set(outbox.filter((item) => item.state === "pending").map((item) => item.record_id));
     await renderRejected(outbox.filter((item) => item.state === "rejected"));
@@ -164,12 +165,13 @@ export function setUpHistory(journal) {
         h("section", { class: "day", "aria-label": dayHeading(key) }, h("h3", {}, dayHeading(key)), h("ul", { class: "entries" }, items.map((record) => entryItem(record, pendingIds)))),
       ),
     );
-    if (focusKey) list.querySelector(`[data-action="${focusKey}"]`)?.focus();
+    if (focusKey) /** @type {HTMLElement | null} */ (list.querySelector(`[data-action="${focusKey}"]`))?.focus();
   }
 
-  filters.forEach((select) => select.addEventListener("change", render));
-  engine.addEventListener("records-changed", render);
-  engine.addEventListener("status", render);
-  render();
+  const refresh = handled("showing the history", render);
+  filters.forEach((select) => select.addEventListener("change", refresh));
+  engine.addEventListener("records-changed", refresh);
+  engine.addEventListener("status", refresh);
+  refresh();
   return { render };
 }

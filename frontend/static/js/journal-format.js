@@ -1,5 +1,8 @@
 // Words and times for journal records: labels from the server's vocabulary
 // (<script type="application/json" id="journal-vocabulary">), local days per entry's own zone.
+import { deviceTimeZone, formatTime } from "./time-format.js";
+
+export { deviceTimeZone };
 
 let cached = null;
 
@@ -16,8 +19,26 @@ export function capitalise(text) {
   return text ? text[0].toUpperCase() + text.slice(1) : "";
 }
 
+// The zone's short name, for buttons, lists and "Saved ..." notes ("upper buttock").
 export function zoneLabel(code) {
-  return vocabulary().zonesByCode[code]?.label || code;
+  const zone = vocabulary().zonesByCode[code];
+  return zone?.short || zone?.label || code;
+}
+
+// The zone as it reads inside a sentence after "pain in the ..." (no commas).
+export function zonePhrase(code) {
+  const zone = vocabulary().zonesByCode[code];
+  return zone?.phrase || zone?.short || code;
+}
+
+/**
+ * "a", "a and b", "a, b and c".
+ * @param {string[]} items
+ * @returns {string}
+ */
+export function joinWords(items) {
+  if (items.length < 2) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 export function postureLabel(code) {
@@ -36,12 +57,15 @@ export function placeLabel(zone, side) {
   return `${capitalise(side)} ${zoneLabel(zone)}`;
 }
 
-export function deviceTimeZone() {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-  } catch {
-    return "UTC";
-  }
+/**
+ * "Right upper buttock, left foot": several places in one phrase.
+ * @param {{ zone: string, side: string }[]} places
+ * @returns {string}
+ */
+export function placesLabel(places) {
+  return places
+    .map((place, index) => (index ? `${place.side} ${zoneLabel(place.zone)}` : placeLabel(place.zone, place.side)))
+    .join(", ");
 }
 
 function safeZone(timeZone) {
@@ -89,12 +113,10 @@ export function dayHeading(key, now = new Date()) {
   }).format(date);
 }
 
-// "14:05", plus the zone's short name when the entry was logged in another zone than now.
+// "2:05 PM" or "14:05" as the device is set, plus the zone's short name when the entry was
+// logged in another zone than now.
 export function timeLabel(iso, timeZone) {
-  const zone = safeZone(timeZone || deviceTimeZone());
-  const options = { timeZone: zone, hour: "2-digit", minute: "2-digit" };
-  if (zone !== deviceTimeZone()) options.timeZoneName = "short";
-  return new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
+  return formatTime(new Date(iso), { timeZone: safeZone(timeZone || deviceTimeZone()) });
 }
 
 // <input type="datetime-local"> speaks the device's local time.

@@ -14,6 +14,8 @@ export function setUpTimeField(form) {
     input.dataset.touched = "true";
     summary.textContent = input.value ? input.value.replace("T", " ") : "now";
   });
+  // An optional value can always be undone: back to "now".
+  form.querySelector("[data-time-now]")?.addEventListener("click", reset);
   reset();
   return {
     reset,

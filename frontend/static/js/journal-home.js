@@ -1,9 +1,10 @@
 // Home: today's entries from this phone's journal, "same as last time" in one tap, and the
 // pain-after prompt for a recent massage.
-import { allRecords, saveRecord } from "./db.js";
+import { allRecords, repeatedPainFields, saveRecord } from "./db.js";
 import { getJournal } from "./journal-session.js";
-import { describeRecord, deviceTimeZone, h, localDayKey, placeLabel, postureLabel, timeLabel, todayKey } from "./journal-format.js";
+import { describeRecord, deviceTimeZone, h, localDayKey, placesLabel, postureLabel, timeLabel, todayKey } from "./journal-format.js";
 import { showAfterPrompt } from "./after-prompt.js";
+import { handled, reportError } from "./report.js";
 
 async function renderToday({ db }) {
   const box = document.querySelector("[data-today-entries]");
@@ -25,31 +26,23 @@ async function renderToday({ db }) {
 }
 
 async function setUpSameAsLast(journal) {
-  const button = document.querySelector("[data-same-as-last]");
+  const button = /** @type {HTMLButtonElement | null} */ (document.querySelector("[data-same-as-last]"));
   const note = document.querySelector("[data-same-saved]");
   if (!button) return;
   const last = await journal.db.get("meta", "last_pain");
   if (!last?.places?.length) return;
-  const where = last.places.map((place) => placeLabel(place.zone, place.side)).join(", ");
+  const where = placesLabel(last.places);
   button.textContent = `Same as last time: ${where}, ${postureLabel(last.posture)}, ${last.intensity}/10`;
   button.hidden = false;
-  button.addEventListener("click", async () => {
+  button.addEventListener("click", handled("saving the same entry as last time", async () => {
     const occurredAt = new Date().toISOString();
     for (const place of last.places) {
-      await saveRecord(journal.db, "pain_entry", {
-        occurred_at: occurredAt,
-        time_zone: deviceTimeZone(),
-        zone: place.zone,
-        side: place.side,
-        posture: last.posture,
-        intensity: last.intensity,
-        note: "",
-      });
+      await saveRecord(journal.db, "pain_entry", repeatedPainFields(last, place, occurredAt, deviceTimeZone()));
     }
     await journal.engine.noteLocalWrite();
     document.dispatchEvent(new CustomEvent("minimus:entry-saved"));
-    note.textContent = `Saved: ${where}, ${last.intensity}/10.`;
-  });
+    note.textContent = `Saved: ${where}, ${last.intensity}/10, ${postureLabel(last.posture)}.`;
+  }));
 }
 
 async function main() {
@@ -60,4 +53,4 @@ async function main() {
   showAfterPrompt(document.querySelector("[data-after-prompt]"), journal);
 }
 
-main();
+main().catch(reportError("showing today's entries"));

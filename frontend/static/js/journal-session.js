@@ -3,6 +3,8 @@
 import { deleteJournalDb, openJournalDb, outboxSummary } from "./db.js";
 import { SyncEngine } from "./sync.js";
 import { renderSyncStatus } from "./sync-status.js";
+import { StorageProblem, showStorageProblem, storageProblemOf } from "./storage-problem.js";
+/** @import { SyncStatus } from "./types.js" */
 
 let session = null;
 
@@ -22,14 +24,39 @@ export function getJournal() {
 async function startSession() {
   const userId = currentUserId();
   if (!userId) throw new Error("not signed in");
-  const db = await openJournalDb(userId);
+  const db = await openStore(userId);
   const engine = new SyncEngine(db, userId);
   const statusElement = document.getElementById("sync-status");
   if (statusElement) {
-    engine.addEventListener("status", (event) => renderSyncStatus(statusElement, event.detail));
+    engine.addEventListener("status", (event) =>
+      renderSyncStatus(statusElement, /** @type {CustomEvent<SyncStatus>} */ (event).detail),
+    );
   }
   engine.start();
   return { db, engine, userId };
+}
+
+// Opening the store, with the user told when it waits on another tab or fails for good.
+/** @param {string} userId */
+async function openStore(userId) {
+  let blocked = false;
+  try {
+    const db = await openJournalDb(userId, {
+      onBlocked() {
+        blocked = true;
+        showStorageProblem(new StorageProblem("blocked"));
+      },
+      onReplaced() {
+        showStorageProblem(new StorageProblem("replaced"));
+      },
+    });
+    if (blocked) showStorageProblem(null);
+    return db;
+  } catch (error) {
+    const problem = storageProblemOf(error, { opening: true });
+    showStorageProblem(problem);
+    throw problem;
+  }
 }
 
 // Signing out with changes not yet on the server: say so before they are left behind.

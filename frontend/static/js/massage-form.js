@@ -4,6 +4,9 @@ import { saveRecord, setMeta } from "./db.js";
 import { deviceTimeZone, h, portionLabel, toolLabel, vocabulary } from "./journal-format.js";
 import { setUpTimeField, showFormError } from "./journal-forms.js";
 import { askPainAfter } from "./after-prompt.js";
+import { handled, reportError } from "./report.js";
+import { showStorageProblem, storageProblemOf } from "./storage-problem.js";
+/** @import { LocalMassageSession } from "./types.js" */
 
 export function scoreOptions(container, name) {
   for (let value = 0; value <= 10; value += 1) {
@@ -20,7 +23,7 @@ export function scoreOptions(container, name) {
 }
 
 function showSpot(form, portion) {
-  document.querySelectorAll("[data-spot-figure]").forEach((figure) => {
+  /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-spot-figure]")).forEach((figure) => {
     figure.hidden = figure.dataset.spotFigure !== portion;
   });
   const link = form.querySelector("[data-spot-guide]");
@@ -29,43 +32,59 @@ function showSpot(form, portion) {
 }
 
 export async function setUpMassageForm({ db, engine }) {
-  const form = document.getElementById("massage-form");
-  const savedCard = document.querySelector("[data-massage-saved]");
-  form.querySelectorAll("[data-score-options]").forEach((box) => scoreOptions(box, box.dataset.scoreOptions));
+  const form = /** @type {HTMLFormElement} */ (document.getElementById("massage-form"));
+  // Named form controls (inputs, selects, radio groups) by name.
+  const controls = /** @type {Record<string, HTMLInputElement>} */ (/** @type {unknown} */ (form.elements));
+  const savedCard = /** @type {HTMLElement} */ (document.querySelector("[data-massage-saved]"));
+  /** @type {NodeListOf<HTMLElement>} */ (form.querySelectorAll("[data-score-options]")).forEach((box) => scoreOptions(box, box.dataset.scoreOptions));
   const time = setUpTimeField(form);
 
   const last = await db.get("meta", "last_massage");
   if (last) {
     for (const name of ["portion", "side", "tool"]) {
-      const radio = form.querySelector(`input[name="${name}"][value="${last[name]}"]`);
+      const radio = /** @type {HTMLInputElement | null} */ (form.querySelector(`input[name="${name}"][value="${last[name]}"]`));
       if (radio) radio.checked = true;
     }
-    if (last.minutes) form.elements.minutes.value = last.minutes;
+    if (last.minutes) controls.minutes.value = last.minutes;
   }
   // Links from the guide name the spot: /journal/?massage=anterior
   const requested = new URLSearchParams(location.search).get("massage");
   if (requested === "anterior" || requested === "posterior") {
-    form.querySelector(`input[name="portion"][value="${requested}"]`).checked = true;
+    /** @type {HTMLInputElement} */ (form.querySelector(`input[name="portion"][value="${requested}"]`)).checked = true;
   }
-  showSpot(form, form.elements.portion.value);
+  showSpot(form, controls.portion.value);
+  // "Pain after" is optional: once picked it can be cleared again.
+  const clearAfter = /** @type {HTMLButtonElement} */ (form.querySelector('[data-clear-score="pain_after"]'));
+  const showClear = () => {
+    clearAfter.hidden = controls.pain_after.value === "";
+  };
+  clearAfter.addEventListener("click", () => {
+    /** @type {NodeListOf<HTMLInputElement>} */ (form.querySelectorAll('input[name="pain_after"]')).forEach((input) => {
+      input.checked = false;
+    });
+    showClear();
+    /** @type {HTMLInputElement} */ (form.querySelector('input[name="pain_after"]')).focus();
+  });
   form.addEventListener("change", (event) => {
-    if (event.target.name === "portion") showSpot(form, event.target.value);
+    const input = /** @type {HTMLInputElement} */ (event.target);
+    if (input.name === "portion") showSpot(form, input.value);
+    if (input.name === "pain_after") showClear();
   });
 
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", handled("saving the massage", async (event) => {
     event.preventDefault();
-    const minutes = Number(form.elements.minutes.value);
-    const before = form.elements.pain_before.value;
-    const after = form.elements.pain_after.value;
+    const minutes = Number(controls.minutes.value);
+    const before = controls.pain_before.value;
+    const after = controls.pain_after.value;
     const occurredAt = time.occurredAt();
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
       showFormError(form, "Minutes: a whole number from 1 to 60.");
-      form.elements.minutes.focus();
+      controls.minutes.focus();
       return;
     }
     if (before === "") {
       showFormError(form, "Pain before: tap a number from 0 to 10.");
-      form.querySelector('input[name="pain_before"]').focus();
+      /** @type {HTMLInputElement} */ (form.querySelector('input[name="pain_before"]')).focus();
       return;
     }
     if (!occurredAt) {
@@ -76,23 +95,35 @@ export async function setUpMassageForm({ db, engine }) {
     const fields = {
       occurred_at: occurredAt,
       time_zone: deviceTimeZone(),
-      portion: form.elements.portion.value,
-      side: form.elements.side.value,
-      tool: form.elements.tool.value,
+      portion: controls.portion.value,
+      side: controls.side.value,
+      tool: controls.tool.value,
       minutes,
       pain_before: Number(before),
       pain_after: after === "" ? null : Number(after),
       note: "",
     };
-    const record = await saveRecord(db, "massage_session", fields);
-    await setMeta(db, "last_massage", { portion: fields.portion, side: fields.side, tool: fields.tool, minutes });
+    let record;
+    try {
+      record = /** @type {LocalMassageSession} */ (await saveRecord(db, "massage_session", fields));
+    } catch (error) {
+      // Full or lost storage: the form keeps everything typed and says why it was not saved.
+      const problem = storageProblemOf(error);
+      showStorageProblem(problem);
+      showFormError(form, problem.formMessage);
+      return;
+    }
+    await setMeta(db, "last_massage", { portion: fields.portion, side: fields.side, tool: fields.tool, minutes }).catch(
+      reportError("remembering the last massage"),
+    );
     // Built before the change is announced, so the page's own prompt does not ask twice.
     const askAfter = record.pain_after === null ? askPainAfter(record, { db, engine }) : null;
     await engine.noteLocalWrite();
     document.dispatchEvent(new CustomEvent("minimus:entry-saved"));
-    form.querySelectorAll('input[name="pain_before"], input[name="pain_after"]').forEach((input) => {
+    /** @type {NodeListOf<HTMLInputElement>} */ (form.querySelectorAll('input[name="pain_before"], input[name="pain_after"]')).forEach((input) => {
       input.checked = false;
     });
+    showClear();
     time.reset();
     savedCard.replaceChildren(
       h(
@@ -105,5 +136,5 @@ export async function setUpMassageForm({ db, engine }) {
     if (askAfter) savedCard.append(askAfter);
     savedCard.hidden = false;
     savedCard.focus();
-  });
+  }));
 }

@@ -3,10 +3,15 @@
 // right for whoever is signed in.
 //
 // Other modules:
+//   initPwa()                   the page entry (app.js) calls it once; importing runs nothing.
 //   requestPersistentStorage()  call after the first saved entry (or dispatch
 //                               "minimus:entry-saved" on document); resolves to true/false.
 //   checkForUpdate()            ask the server for a newer app (e.g. after a 409 upgrade_required).
 //   forgetOfflinePages()        drop cached signed-in pages (sign-out does it by itself).
+
+import { isIOS, isStandalone } from "./platform.js";
+import { handled, reportError } from "./report.js";
+/** @import { BeforeInstallPromptEvent } from "./types.js" */
 
 const SW_URL = "/serviceworker.js";
 const DRAFTS_KEY = "minimus-update-drafts";
@@ -16,9 +21,12 @@ const INSTALL_DISMISSED_KEY = "minimus-install-dismissed";
 const PERSIST_KEY = "minimus-storage-persisted";
 const DISMISS_DAYS = 30;
 
-const banner = document.getElementById("app-banner");
+/** @type {HTMLElement | null} */
+let banner = null;
+/** @type {ServiceWorkerRegistration | null} */
 let registration = null;
 let updateRequested = false;
+/** @type {BeforeInstallPromptEvent | null} */
 let deferredInstallPrompt = null;
 let bannerKind = null;
 
@@ -171,10 +179,10 @@ async function keepSignedInPagesOffline() {
 
 function watchSignOut() {
   document.addEventListener("submit", (event) => {
-    const form = event.target;
+    const form = /** @type {HTMLFormElement} */ (event.target);
     if (form.matches("[data-logout-form]") || (form.action || "").endsWith("/accounts/logout/")) {
       localStorage.removeItem(LAST_USER_KEY);
-      askWorker({ type: "logout" });
+      askWorker({ type: "logout" }).catch(reportError("forgetting the offline pages"));
     }
   });
 }
@@ -187,34 +195,30 @@ async function registerServiceWorker() {
       updateRequested = false;
       location.reload();
     } else {
-      keepSignedInPagesOffline();
+      keepSignedInPagesOffline().catch(reportError("caching the signed-in pages"));
     }
   });
   try {
-    registration = await navigator.serviceWorker.register(SW_URL, { scope: "/", updateViaCache: "none" });
+    registration = await navigator.serviceWorker.register(SW_URL, { scope: "/", type: "module", updateViaCache: "none" });
   } catch {
     return;
   }
   watchForWaitingWorker(registration);
   if (navigator.serviceWorker.controller) {
-    keepSignedInPagesOffline();
-    checkForUpdate();
+    keepSignedInPagesOffline().catch(reportError("caching the signed-in pages"));
+    void checkForUpdate(); // never rejects: offline, the next start checks again
   }
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") checkForUpdate();
+    if (document.visibilityState === "visible") void checkForUpdate();
   });
 }
 
 // ---- Install prompt and iOS instructions -----------------------------------------------
 
-function isStandalone() {
-  return window.matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
-}
-
+// Other iOS browsers cannot add to the home screen the way Safari's Share menu does.
 function isIosSafari() {
   const ua = navigator.userAgent;
-  const ios = /iPad|iPhone|iPod/.test(ua) || (navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1);
-  return ios && /Safari/.test(ua) && !/CriOS|FxiOS|EdgiOS/.test(ua);
+  return isIOS() && /Safari/.test(ua) && !/CriOS|FxiOS|EdgiOS/.test(ua);
 }
 
 function recentlyDismissed() {
@@ -240,7 +244,7 @@ function updateInstallSection() {
   const section = document.querySelector("[data-install]");
   if (!section) return;
   const state = isStandalone() ? "installed" : deferredInstallPrompt ? "prompt" : isIosSafari() ? "ios" : "other";
-  section.querySelectorAll("[data-install-state]").forEach((el) => {
+  /** @type {NodeListOf<HTMLElement>} */ (section.querySelectorAll("[data-install-state]")).forEach((el) => {
     el.hidden = el.dataset.installState !== state;
   });
 }
@@ -248,11 +252,11 @@ function updateInstallSection() {
 function setUpInstall() {
   window.addEventListener("beforeinstallprompt", (event) => {
     event.preventDefault();
-    deferredInstallPrompt = event;
+    deferredInstallPrompt = /** @type {BeforeInstallPromptEvent} */ (event);
     updateInstallSection();
     if (!recentlyDismissed()) {
       showBanner("install", "Install Minimus to open it from your home screen, even offline", [
-        { label: "Install", primary: true, onClick: promptInstall },
+        { label: "Install", primary: true, onClick: handled("the install prompt", promptInstall) },
         { label: "Not now", onClick: dismissInstall },
       ]);
     }
@@ -261,9 +265,9 @@ function setUpInstall() {
     deferredInstallPrompt = null;
     hideBanner("install");
     updateInstallSection();
-    requestPersistentStorage();
+    requestPersistentStorage().catch(reportError("asking for persistent storage"));
   });
-  document.querySelectorAll("[data-install-button]").forEach((button) => button.addEventListener("click", promptInstall));
+  document.querySelectorAll("[data-install-button]").forEach((button) => button.addEventListener("click", handled("the install prompt", promptInstall)));
   if (isIosSafari() && !isStandalone() && !recentlyDismissed()) {
     showBanner("install", "Install on iPhone: tap Share, then \u201cAdd to Home Screen\u201d. Reminders need it.", [
       { label: "Got it", onClick: dismissInstall },
@@ -275,7 +279,7 @@ function setUpInstall() {
 // ---- Persistent storage ---------------------------------------------------------------------
 
 async function showStorageStatus() {
-  const status = document.querySelector("[data-storage-status]");
+  const status = /** @type {HTMLElement | null} */ (document.querySelector("[data-storage-status]"));
   if (!status) return;
   if (!(navigator.storage && navigator.storage.persisted)) {
     status.textContent = "This browser does not say whether it keeps your data.";
@@ -305,16 +309,23 @@ export async function requestPersistentStorage() {
 }
 
 function setUpStorage() {
-  document.addEventListener("minimus:entry-saved", () => requestPersistentStorage(), { once: true });
-  document.querySelectorAll("[data-storage-persist]").forEach((button) =>
-    button.addEventListener("click", () => requestPersistentStorage()),
-  );
-  if (isStandalone()) requestPersistentStorage();
-  else showStorageStatus();
+  const persist = handled("asking for persistent storage", requestPersistentStorage);
+  document.addEventListener("minimus:entry-saved", () => persist(), { once: true });
+  document.querySelectorAll("[data-storage-persist]").forEach((button) => button.addEventListener("click", () => persist()));
+  if (isStandalone()) persist();
+  else showStorageStatus().catch(reportError("reading the storage status"));
 }
 
-restoreDrafts();
-watchSignOut();
-setUpInstall();
-setUpStorage();
-registerServiceWorker();
+let started = false;
+
+/** Start the installable-app features on this page (once; later calls do nothing). */
+export function initPwa() {
+  if (started) return;
+  started = true;
+  banner = document.getElementById("app-banner");
+  restoreDrafts();
+  watchSignOut();
+  setUpInstall();
+  setUpStorage();
+  registerServiceWorker().catch((error) => console.error("Service worker registration failed", error));
+}

@@ -48,6 +48,7 @@ export function renderSyncStatus(element, status) {
   const text = document.createElement("span");
   text.className = view.tone;
   text.textContent = view.text;
+  /** @type {Node[]} */
   const parts = [text];
   if (view.link) {
     const link = document.createElement("a");

@@ -11,15 +11,27 @@
 import { apiFetch } from "./http.js";
 import * as store from "./db.js";
 import { checkForUpdate } from "./pwa.js";
+import { wipeLocalAccountData } from "./account-wipe.js";
+/** @import { ForeignClientError, OutboxItem, PullResponse, PushRequest, PushResponse, SyncError, SyncStatus } from "./types.js" */
 
-export const SCHEMA = 1;
+export const SCHEMA = store.SYNC_SCHEMA;
 const PAGE_SIZE = 500;
 const PERIOD_MS = 3 * 60 * 1000;
 const AFTER_WRITE_MS = 600;
 const BUSY_RETRY_MS = 1500;
 const MAX_BACKOFF_MS = 5 * 60 * 1000;
 
+/** @param {unknown} error */
+function logSyncFailure(error) {
+  // The local store failed (quota, a deleted database): nothing the loop can retry by itself.
+  console.error("Sync could not run", error);
+}
+
 class HttpError extends Error {
+  /**
+   * @param {number} status
+   * @param {unknown} data The JSON body, if any.
+   */
   constructor(status, data) {
     super(`HTTP ${status}`);
     this.status = status;
@@ -27,52 +39,96 @@ class HttpError extends Error {
   }
 }
 
+// The server's machine-readable codes, never its English wording, tell the cases apart.
+
+/**
+ * @param {unknown} error
+ * @param {number} status
+ * @param {(SyncError | ForeignClientError)["code"] | "account_deleted"} code
+ */
+function isRefusal(error, status, code) {
+  if (!(error instanceof HttpError) || error.status !== status) return false;
+  const data = /** @type {{ code?: unknown } | null} */ (error.data);
+  return typeof data === "object" && data !== null && data.code === code;
+}
+
+/** @param {unknown} error */
 function isUpgradeRequired(error) {
-  return error instanceof HttpError && error.status === 409 && error.data?.error === "upgrade_required";
+  return isRefusal(error, 409, "upgrade_required");
 }
 
 export class SyncEngine extends EventTarget {
+  /**
+   * @param {import("../vendor/idb/index.js").IDBPDatabase} db
+   * @param {string} userId
+   */
   constructor(db, userId) {
     super();
     this.db = db;
     this.userId = userId;
     this.lockName = `minimus-sync-${userId}`;
     this.failures = 0;
-    this.timer = null;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.timer = undefined;
     this.running = false;
+    /** @type {number | null} */
     this.serverLastMutationId = null;
+    /** @type {SyncStatus} */
     this.status = { phase: "idle", pending: 0, rejected: [], lastSyncedAt: null, message: "" };
     this.channel = "BroadcastChannel" in self ? new BroadcastChannel(this.lockName) : null;
-    this.channel?.addEventListener("message", (event) => this.onTabMessage(event.data));
+    this.channel?.addEventListener("message", (event) => {
+      this.onTabMessage(event.data).catch(logSyncFailure);
+    });
   }
 
   start() {
     addEventListener("online", () => this.requestSync(0));
-    addEventListener("offline", () => this.refreshStatus({ phase: "offline" }));
+    addEventListener("offline", () => {
+      this.refreshStatus({ phase: "offline" }).catch(logSyncFailure);
+    });
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.requestSync(0);
     });
     setInterval(() => {
       if (document.visibilityState === "visible") this.requestSync(0);
     }, PERIOD_MS);
-    this.refreshStatus({ phase: navigator.onLine ? "idle" : "offline" });
+    this.refreshStatus({ phase: navigator.onLine ? "idle" : "offline" }).catch(logSyncFailure);
     this.requestSync(0);
   }
 
-  // A local write happened: tell this tab and the others, sync a moment later.
+  // A local write happened: tell this tab and the others, sync a moment later. Background
+  // Sync (where the browser has it) sends it even if the app is closed before then.
   async noteLocalWrite() {
+    this.requestBackgroundSync();
     this.dispatchEvent(new Event("records-changed"));
     this.channel?.postMessage({ kind: "records-changed" });
     await this.refreshStatus(this.status.phase === "syncing" ? {} : { phase: navigator.onLine ? "idle" : "offline" });
     this.requestSync(AFTER_WRITE_MS);
   }
 
+  // The service worker's "sync" handler (static/sw/outbox-sync.js) pushes this outbox.
+  requestBackgroundSync() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker
+      .getRegistration("/")
+      .then((registration) => {
+        const sync = /** @type {{ sync?: { register(tag: string): Promise<void> } } | undefined} */ (registration)?.sync;
+        return sync?.register(`minimus-outbox:${this.userId}`);
+      })
+      .catch(() => {
+        // No worker yet, or Background Sync refused: the loop here and the next open still send it.
+      });
+  }
+
   requestSync(delayMs = 0) {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.run(), delayMs);
+    this.timer = setTimeout(() => {
+      this.run().catch(logSyncFailure);
+    }, delayMs);
   }
 
   async run() {
+    if (this.deleted) return;
     if (this.running) {
       // A write landed while this tab's loop runs: look again once it has finished.
       this.requestSync(BUSY_RETRY_MS);
@@ -120,10 +176,21 @@ export class SyncEngine extends EventTarget {
   }
 
   async handleFailure(error) {
-    if (error instanceof HttpError && error.status === 403 && /client_id/.test(error.data?.detail || "")) {
-      // Our client id is bound to another account (a copied profile?): take a fresh one.
+    if (isRefusal(error, 403, "foreign_client") || isRefusal(error, 403, "client_revoked")) {
+      // Our client id is bound to another account (a copied profile?), or was revoked in
+      // Settings: take a fresh one; the outbox is renumbered and sent again under it. What the
+      // revoked id already applied (a push whose answer was lost) is confirmed first, or it
+      // would apply a second time under the new id.
+      const revoked = /** @type {ForeignClientError} */ (/** @type {HttpError} */ (error).data);
+      if (typeof revoked.last_mutation_id === "number") {
+        await store.confirmPushed(this.db, revoked.last_mutation_id, revoked.rejected || []);
+      }
       await store.takeNewClientId(this.db);
       this.requestSync(0);
+      return;
+    }
+    if (isRefusal(error, 401, "account_deleted")) {
+      await this.wipeDeletedAccount();
       return;
     }
     // Session authentication answers 403 when the session has expired.
@@ -135,7 +202,7 @@ export class SyncEngine extends EventTarget {
     if (isUpgradeRequired(error)) {
       await this.refreshStatus({ phase: "upgrade", message: "Update the app to sync" });
       // The service worker fetches the new app; pwa.js offers "Update". The outbox stays.
-      checkForUpdate();
+      await checkForUpdate();
       return;
     }
     if (!navigator.onLine) {
@@ -149,6 +216,24 @@ export class SyncEngine extends EventTarget {
     this.requestSync(delay);
   }
 
+  // The account was deleted (on another device): nothing of it may stay here, not even
+  // the outbox, which only that account could ever have sent.
+  async wipeDeletedAccount() {
+    clearTimeout(this.timer);
+    this.deleted = true;
+    this.db.close();
+    await wipeLocalAccountData({ userId: this.userId });
+    this.status = { ...this.status, phase: "deleted", pending: 0, rejected: [], message: "Account deleted" };
+    this.dispatchEvent(new CustomEvent("status", { detail: this.status }));
+    this.channel?.postMessage({ kind: "deleted" });
+    location.replace("/accounts/deleted/");
+  }
+
+  /**
+   * @param {string} url
+   * @param {import("./http.js").ApiFetchOptions} [options]
+   * @returns {Promise<any>} The JSON body of a 2xx answer.
+   */
   async request(url, options) {
     // A network failure rejects here (TypeError) and is handled as "retry with backoff".
     const result = await apiFetch(url, options);
@@ -157,23 +242,30 @@ export class SyncEngine extends EventTarget {
   }
 
   async pushAll() {
-    const clientId = await store.getMeta(this.db, "client_id");
     for (let attempt = 0; attempt < 50; attempt += 1) {
+      // Read again each time: recovering from a gap takes a new client id.
+      const clientId = await store.getMeta(this.db, "client_id");
       const batch = await store.pendingMutations(this.db, PAGE_SIZE);
       if (!batch.length) return;
+      /** @type {PushResponse} */
       let data;
+      /** @type {PushRequest} */
+      const body = {
+        client_id: clientId,
+        schema: SCHEMA,
+        mutations: batch.map((item) => ({
+          id: item.mutation_id,
+          type: item.type,
+          op: item.op,
+          record: item.record,
+          ...(item.base_version ? { base_version: item.base_version } : {}),
+        })),
+      };
       try {
-        data = await this.request("/api/sync/push", {
-          method: "POST",
-          body: {
-            client_id: clientId,
-            schema: SCHEMA,
-            mutations: batch.map((item) => ({ id: item.mutation_id, type: item.type, op: item.op, record: item.record })),
-          },
-        });
+        data = await this.request("/api/sync/push", { method: "POST", body });
       } catch (error) {
-        if (error instanceof HttpError && error.status === 409 && !isUpgradeRequired(error)) {
-          await this.recoverFromGap(error.data, batch[0].mutation_id);
+        if (isRefusal(error, 409, "mutation_gap")) {
+          await this.recoverFromGap(/** @type {SyncError} */ (/** @type {HttpError} */ (error).data), batch[0].mutation_id);
           continue;
         }
         throw error;
@@ -185,20 +277,32 @@ export class SyncEngine extends EventTarget {
   }
 
   // 409 mutation_gap: the server needs `expected` next, but our first pending id is higher
-  // (confirmed items went missing, e.g. a restored phone backup): renumber to follow on.
+  // (it forgot mutations it had confirmed, e.g. a restored backup). The outbox goes out again
+  // under a new client id, never renumbered under this one: a late copy of a push this id
+  // already sent would then name other mutations by the same ids, and the server would apply
+  // some of them twice and take later ones as already applied.
+  /**
+   * @param {SyncError} data
+   * @param {number} firstPendingId
+   */
   async recoverFromGap(data, firstPendingId) {
     let serverLast = typeof data?.expected === "number" ? data.expected - 1 : null;
     if (serverLast === null) {
       await this.pullAll();
       serverLast = this.serverLastMutationId ?? 0;
     }
-    if (firstPendingId > serverLast + 1) await store.renumberPending(this.db, serverLast);
+    if (firstPendingId > serverLast + 1) await store.takeNewClientId(this.db);
     else await store.confirmPushed(this.db, serverLast, []);
   }
 
   async pullAll() {
     const clientId = await store.getMeta(this.db, "client_id");
     let changed = false;
+    // A sync from cursor 0 ends holding only what the server listed (and what is still to
+    // send): a record pushed from here, never pulled back, may have been deleted elsewhere
+    // since, its tombstone purged, and no page would ever say so.
+    /** @type {Set<string> | null} */
+    let listed = (await store.getMeta(this.db, "cursor")) ? null : new Set();
     for (let page = 0; page < 1000; page += 1) {
       const cursor = (await store.getMeta(this.db, "cursor")) || 0;
       // Ask for rejections among the mutations this pull may confirm, in case a push's
@@ -206,23 +310,27 @@ export class SyncEngine extends EventTarget {
       const [firstPending] = await store.pendingMutations(this.db, 1);
       const rejectedAfter = firstPending ? `&rejected_after=${firstPending.mutation_id - 1}` : "";
       const query = `cursor=${cursor}&limit=${PAGE_SIZE}&schema=${SCHEMA}${rejectedAfter}`;
+      /** @type {PullResponse} */
       const data = await this.request(`/api/sync/pull?${query}`, {
         headers: { "X-Client-Id": clientId },
       });
       if (data.reset) {
         // Our cursor is older than the server keeps tombstones: start again from 0.
         await store.resetForResync(this.db);
+        listed = null;
         changed = true;
         continue;
       }
+      for (const change of data.changes || []) listed?.add(change.id);
       if (typeof data.last_mutation_id === "number") this.serverLastMutationId = data.last_mutation_id;
       await store.applyPulledPage(this.db, {
         changes: data.changes || [],
         cursor: data.cursor,
         lastMutationId: data.last_mutation_id,
         rejected: data.rejected || [],
+        onlyListed: data.more ? undefined : listed || undefined,
       });
-      if ((data.changes || []).length) changed = true;
+      if ((data.changes || []).length || (listed && !data.more)) changed = true;
       if (!data.more) break;
     }
     if (changed) {
@@ -231,6 +339,7 @@ export class SyncEngine extends EventTarget {
     }
   }
 
+  /** @param {Partial<SyncStatus>} patch */
   async refreshStatus(patch) {
     const summary = await store.outboxSummary(this.db);
     this.status = { ...this.status, ...patch, pending: summary.pending, rejected: summary.rejected };
@@ -238,7 +347,16 @@ export class SyncEngine extends EventTarget {
     this.channel?.postMessage({ kind: "status", status: this.status });
   }
 
+  /** @param {{ kind?: string, status?: SyncStatus } | undefined} message */
   async onTabMessage(message) {
+    if (message?.kind === "deleted") {
+      this.deleted = true;
+      clearTimeout(this.timer);
+      this.db.close();
+      location.replace("/accounts/deleted/");
+      return;
+    }
+    if (this.deleted) return;
     if (message?.kind === "records-changed") {
       this.dispatchEvent(new Event("records-changed"));
       await this.refreshStatus({});

@@ -4,8 +4,6 @@
 // change both files together.
 
 const DAY_MS = 86400000;
-const SAFETY_WEEKS = 4;
-const NOT_IMPROVING_MIN_MEAN_H = 100;
 export const BETTER = "better";
 export const WORSE = "worse";
 export const SAME = "same";
@@ -14,6 +12,22 @@ export const SAME = "same";
 export function meanHundredths(total, count) {
   const magnitude = Math.floor((200 * Math.abs(total) + count) / (2 * count));
   return total < 0 && magnitude !== 0 ? -magnitude : magnitude; // never -0, as in Python
+}
+
+/**
+ * A trend mean as shown everywhere: one decimal, half away from zero on its exact hundredths
+ * (3.65 -> "3.7"). Twin of journal/trends/format.py score(); `signed` adds "+" or "-".
+ * @param {number | null | undefined} value
+ * @param {{ signed?: boolean }} [options]
+ * @returns {string}
+ */
+export function formatScore(value, { signed = false } = {}) {
+  if (value === null || value === undefined) return "-";
+  const hundredths = Math.round(value * 100); // exact: the value is a whole number of hundredths
+  const tenths = Math.floor((Math.abs(hundredths) + 5) / 10);
+  const text = `${Math.floor(tenths / 10)}.${tenths % 10}`;
+  if (signed && tenths) return (hundredths < 0 ? "-" : "+") + text;
+  return text;
 }
 
 const fromH = (value) => (value === null || value === undefined ? null : value / 100);
@@ -177,13 +191,16 @@ function meanRows(groups, keyNames) {
   });
 }
 
-// vocabulary: the shape of journal.vocabulary.vocabulary_json().
+// vocabulary: the shape of body.vocabulary.vocabulary_json().
 export function computeTrends({ entries, massages, from, to, vocabulary }) {
   const zoneRank = new Map(vocabulary.zones.map((z, i) => [z.code, i]));
   const zoneDepth = new Map(vocabulary.zones.map((z) => [z.code, z.order]));
-  const sideRank = new Map([["left", 0], ["right", 1]]);
+  const sideRank = new Map(Object.keys(vocabulary.sides).map((code, i) => [code, i]));
   const postureRank = new Map(Object.keys(vocabulary.postures).map((code, i) => [code, i]));
   const portionRank = new Map(Object.keys(vocabulary.portions).map((code, i) => [code, i]));
+  // Every threshold comes from the served vocabulary (journal/trends/rules.py), none is copied here.
+  const SAFETY_WEEKS = vocabulary.trends.safety_weeks;
+  const NOT_IMPROVING_MIN_MEAN_H = Math.round(vocabulary.trends.not_improving_min_mean * 100);
   const thresholds = {
     pointsH: Math.round(vocabulary.meaningful_drop.points * 100),
     percent: Math.round(vocabulary.meaningful_drop.fraction * 100),
@@ -193,7 +210,9 @@ export function computeTrends({ entries, massages, from, to, vocabulary }) {
   const last = parseDay(to);
   if (first > last) throw new RangeError("from must not be after to");
   const oldestWeekEnd = last - 7 * Math.floor((last - first) / 7);
-  const earliestNeeded = Math.min(oldestWeekEnd, last - 7 * (SAFETY_WEEKS - 1)) - 6;
+  // The first day's rolling mean reaches 6 days before `from` (the oldest week never further);
+  // the safety notes look back SAFETY_WEEKS weeks from `to`.
+  const earliestNeeded = Math.min(first, last - 7 * (SAFETY_WEEKS - 1)) - 6;
 
   const days = new Map();
   const depths = new Map();
@@ -261,8 +280,11 @@ export function computeTrends({ entries, massages, from, to, vocabulary }) {
     recent.every((w) => w.count) &&
     recent[0]._meanH >= NOT_IMPROVING_MIN_MEAN_H &&
     changeStatus(recent[SAFETY_WEEKS - 1]._meanH, recent[0]._meanH, thresholds) !== BETTER;
-  const [d0, d1, d2] = recent.slice(0, 3).map((w) => w.depth);
-  const spreading = d0 !== null && d1 !== null && d2 !== null && d2 <= d1 && d1 <= d0 && d0 > d2;
+  const reach = recent.slice(0, vocabulary.trends.spreading_weeks).map((w) => w.depth); // this week first
+  const spreading =
+    reach.every((depth) => depth !== null) &&
+    reach.every((depth, i) => i === 0 || reach[i - 1] >= depth) &&
+    reach[0] > reach[reach.length - 1];
 
   const massagesInRange = massages.filter((m) => {
     if (m.deleted) return false;

@@ -1,117 +1,335 @@
-/* Web Push in the Minimus service worker: show every push, handle taps on it.
+/* Web Push in the Minimus service worker: show every push, act on the taps.
  *
- * A classic script: the service worker loads it with importScripts("/static/sw/push.js").
- * Payload (JSON, built by reminders/payloads.py): {title, body, url, tag, kind, actions?, snooze?}.
- * The tag is the occurrence key, so a duplicate push replaces the notification instead of stacking.
+ * A module the (module) service worker imports. Payload (JSON, built by reminders/payloads.py):
+ * {title, body, url, tag, kind, user, actions?, snooze?, web_push?, notification?}; the last two
+ * are Safari's declarative fields, which this handler does not need. The tag is the occurrence
+ * key, so a duplicate push replaces the notification instead of stacking.
+ *
+ * Actions that log (check-in "Same as last time", massage "Done") write into the user's journal
+ * database through ../js/db.js, the page's own store, in one transaction with the outbox
+ * entry, offline too; the record id is made from the notification's tag, so an action that
+ * runs twice logs once. Background Sync then sends the outbox (outbox-sync.js). Where the
+ * browser shows no action buttons, a tap opens the matching form, pre-filled.
  */
-(function () {
-  "use strict";
+import { createRecordsOnce, getMeta, nameBasedId, openJournalDb, repeatedPainFields } from "../js/db.js";
+import { announceChange, requestOutboxSync } from "./outbox-sync.js";
 
-  var ICON = "/static/icons/icon.svg";
-  var BADGE = "/static/icons/icon.svg";
-  var FALLBACK = { title: "Minimus", body: "Open Minimus for your reminder.", url: "/", tag: "minimus" };
+// The worker's global scope, typed as what it is (the WebWorker library types `self` generically).
+const sw = /** @type {ServiceWorkerGlobalScope & typeof globalThis} */ (/** @type {unknown} */ (self));
 
-  function sameOriginPath(url) {
-    // Only ever open our own pages, whatever a payload says.
+/**
+ * @typedef {{ action: string, title: string, url?: string }} PushAction
+ * @typedef {{ title: string, body: string, url: string, tag: string, kind?: string, user?: string,
+ *   actions?: PushAction[], snooze?: string }} PushPayload
+ * @typedef {{ url: string, kind: string, user: string, actionUrls: Record<string, string>, snooze: string,
+ *   logged?: boolean }} NotificationData
+ * @typedef {{ places: { zone: string, side: string }[], posture: string, intensity: number }} LastPain
+ * @typedef {{ portion: string, side: string, tool: string, minutes: number }} LastMassage
+ */
+
+const ICON = "/static/icons/icon.svg";
+const BADGE = "/static/icons/icon.svg";
+const FALLBACK = { title: "Minimus", body: "Open Minimus for your reminder.", url: "/", tag: "minimus" };
+const HISTORY_URL = "/journal/#history";
+const HOME_URL = "/";
+// Words for the confirmation; the page has the full vocabulary, the worker only needs these.
+const PORTIONS = /** @type {Record<string, string>} */ ({ anterior: "front", posterior: "rear" });
+
+/** @param {string | undefined} url */
+function sameOriginPath(url) {
+  // Only ever open our own pages, whatever a payload says.
+  try {
+    const parsed = new URL(url || "/", sw.location.origin);
+    return parsed.origin === sw.location.origin ? parsed.href : sw.location.origin + "/";
+  } catch {
+    return sw.location.origin + "/";
+  }
+}
+
+/**
+ * @param {PushMessageData | null} data
+ * @returns {PushPayload}
+ */
+function readPayload(data) {
+  if (!data) return { ...FALLBACK };
+  try {
+    return { ...FALLBACK, ...data.json() };
+  } catch {
+    return { ...FALLBACK, body: data.text() || FALLBACK.body };
+  }
+}
+
+function actionsSupported() {
+  const N = /** @type {{ maxActions?: number } | undefined} */ (sw.Notification);
+  return Boolean(N && "maxActions" in N && Number(N.maxActions) > 0);
+}
+
+/**
+ * What this device's journal remembers of the last entries ("same as last time" in the app).
+ * @param {string | undefined} userId
+ * @returns {Promise<{ lastPain?: LastPain, lastMassage?: LastMassage }>}
+ */
+async function rememberedLast(userId) {
+  if (!userId) return {};
+  let db;
+  try {
+    db = await openJournalDb(userId);
+    return { lastPain: await getMeta(db, "last_pain"), lastMassage: await getMeta(db, "last_massage") };
+  } catch {
+    return {};
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * The buttons as this device can honour them: "Same as last time" names the level it repeats
+ * (the platform has no way to pick one in a notification), and an action that has nothing to
+ * repeat becomes the pre-filled form instead.
+ * @param {PushPayload} payload
+ * @param {{ lastPain?: LastPain, lastMassage?: LastMassage }} last
+ * @returns {PushAction[]}
+ */
+function honestActions(payload, last) {
+  const actions = Array.isArray(payload.actions) ? payload.actions : [];
+  return actions.map((action) => {
+    if (action.action === "same-as-last") {
+      if (!last.lastPain?.places?.length) return { action: "log-pain", title: "Log pain", url: action.url };
+      return { ...action, title: `Same as last (${last.lastPain.intensity}/10)` };
+    }
+    if (action.action === "massage-done" && !(last.lastMassage && typeof last.lastPain?.intensity === "number")) {
+      return { action: "log-massage", title: "Log massage", url: action.url };
+    }
+    return action;
+  });
+}
+
+/**
+ * @param {PushPayload} payload
+ * @param {PushAction[]} [actions]
+ * @returns {NotificationOptions & { actions?: { action: string, title: string }[], timestamp: number }}
+ */
+function notificationOptions(payload, actions = payload.actions || []) {
+  /** @type {Record<string, string>} */
+  const actionUrls = {};
+  const shown = actions.map((a) => {
+    if (a.url) actionUrls[a.action] = a.url;
+    return { action: String(a.action), title: String(a.title) };
+  });
+  /** @type {ReturnType<typeof notificationOptions>} */
+  const options = {
+    // Safari runs this handler for a declarative ("mutable") push only if what it shows has a
+    // page to open; other browsers ignore the option.
+    ...{ navigate: sameOriginPath(payload.url) },
+    body: payload.body,
+    icon: ICON,
+    badge: BADGE,
+    tag: payload.tag,
+    lang: "en",
+    timestamp: Date.now(),
+    data: {
+      url: payload.url,
+      kind: payload.kind || "",
+      user: payload.user || "",
+      actionUrls,
+      snooze: payload.snooze || "",
+    },
+  };
+  if (shown.length && actionsSupported()) options.actions = shown;
+  return options;
+}
+
+/** @param {PushPayload} payload */
+async function showPushNotification(payload) {
+  // Always show something: Safari revokes subscriptions whose pushes show no notification.
+  let actions = payload.actions || [];
+  if (payload.kind === "pain_check_in" || payload.kind === "massage") {
+    actions = honestActions(payload, await rememberedLast(payload.user));
+  }
+  return sw.registration.showNotification(payload.title || FALLBACK.title, notificationOptions(payload, actions));
+}
+
+/**
+ * @param {string | undefined} url
+ * @returns {Promise<WindowClient | null>}
+ */
+async function openOrFocus(url) {
+  const target = sameOriginPath(url);
+  const windows = await sw.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const exact = windows.find((w) => w.url === target);
+  if (exact) return exact.focus().catch(() => exact);
+  // Reuse the open app window (one-window PWA on a phone) rather than stacking windows.
+  const ours = windows.find((w) => "navigate" in w);
+  if (ours) {
     try {
-      var parsed = new URL(url || "/", self.location.origin);
-      return parsed.origin === self.location.origin ? parsed.href : self.location.origin + "/";
-    } catch (e) {
-      return self.location.origin + "/";
+      const navigated = await ours.navigate(target);
+      if (!navigated) return sw.clients.openWindow(target);
+      return navigated.focus().catch(() => navigated);
+    } catch {
+      return sw.clients.openWindow(target);
     }
   }
+  return sw.clients.openWindow(target);
+}
 
-  function readPayload(data) {
-    if (!data) return Object.assign({}, FALLBACK);
-    try {
-      return Object.assign({}, FALLBACK, data.json());
-    } catch (e) {
-      return Object.assign({}, FALLBACK, { body: data.text() || FALLBACK.body });
-    }
-  }
-
-  function actionsSupported() {
-    var N = self.Notification;
-    return Boolean(N && "maxActions" in N && N.maxActions > 0);
-  }
-
-  function notificationOptions(payload) {
-    var actionUrls = {};
-    var actions = (Array.isArray(payload.actions) ? payload.actions : []).map(function (a) {
-      if (a.url) actionUrls[a.action] = a.url;
-      return { action: String(a.action), title: String(a.title) };
-    });
-    var options = {
-      body: payload.body,
-      icon: ICON,
-      badge: BADGE,
-      tag: payload.tag,
-      lang: "en",
-      timestamp: Date.now(),
-      data: { url: payload.url, kind: payload.kind || "", actionUrls: actionUrls, snooze: payload.snooze || "" },
-    };
-    if (actions.length && actionsSupported()) options.actions = actions;
-    return options;
-  }
-
-  function showPushNotification(payload) {
-    // Always show something: Safari revokes subscriptions whose pushes show no notification.
-    return self.registration.showNotification(payload.title || FALLBACK.title, notificationOptions(payload));
-  }
-
-  function openOrFocus(url) {
-    var target = sameOriginPath(url);
-    return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
-      var exact = windows.find(function (w) { return w.url === target; });
-      if (exact) return exact.focus().catch(function () { return exact; });
-      // Reuse the open app window (one-window PWA on a phone) rather than stacking windows.
-      var ours = windows.find(function (w) { return "navigate" in w; });
-      if (ours) {
-        return ours.navigate(target).then(function (w) {
-          if (!w) return self.clients.openWindow(target);
-          return w.focus().catch(function () { return w; });
-        }).catch(function () { return self.clients.openWindow(target); });
-      }
-      return self.clients.openWindow(target);
-    });
-  }
-
-  function snooze(data) {
-    // The service worker cannot read the CSRF cookie: the signed token in the payload authenticates.
-    return fetch("/api/reminders/snooze", {
+/** @param {NotificationData} data */
+async function snooze(data) {
+  // The service worker cannot read the CSRF cookie: the signed token in the payload authenticates.
+  try {
+    const response = await fetch("/api/reminders/snooze", {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify({ token: data.snooze, minutes: 30 }),
-    }).then(function (response) {
-      if (!response.ok) throw new Error("snooze failed: " + response.status);
-    }).catch(function () {
-      // Could not snooze (offline, expired token): open the app so nothing is silently lost.
-      return openOrFocus(data.url);
     });
+    if (!response.ok) throw new Error("snooze failed: " + response.status);
+  } catch {
+    // Could not snooze (offline, expired token): open the app so nothing is silently lost.
+    await openOrFocus(data.url);
   }
+}
 
-  function handleNotificationClick(notification, action) {
-    var data = notification.data || {};
+function deviceTimeZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/**
+ * Replaces the reminder (same tag) with what was logged, so the user sees it and can change it.
+ * @param {string} tag
+ * @param {string} title
+ * @param {string} body
+ * @param {string} url
+ */
+function confirmLogged(tag, title, body, url) {
+  return sw.registration.showNotification(title, {
+    body,
+    icon: ICON,
+    badge: BADGE,
+    tag,
+    lang: "en",
+    silent: true,
+    data: { url, kind: "logged", user: "", actionUrls: {}, snooze: "", logged: true },
+  });
+}
+
+/**
+ * "Same as last time": the last entry's places and moment at its level, now.
+ * @param {string} tag
+ * @param {string} userId
+ * @returns {Promise<boolean>} false: nothing to repeat on this device (open the form instead).
+ */
+async function logSameAsLast(tag, userId) {
+  const db = await openJournalDb(userId);
+  try {
+    /** @type {LastPain | undefined} */
+    const last = await getMeta(db, "last_pain");
+    if (!last?.places?.length || !last.posture || typeof last.intensity !== "number") return false;
+    const occurredAt = new Date().toISOString();
+    const items = await Promise.all(
+      last.places.map(async (place, index) => ({
+        type: /** @type {"pain_entry"} */ ("pain_entry"),
+        id: await nameBasedId(`${userId}|${tag}|same-as-last|${index}`),
+        fields: repeatedPainFields(last, place, occurredAt, deviceTimeZone()),
+      })),
+    );
+    // A second run finds the records already there: the same confirmation, nothing new stored.
+    await createRecordsOnce(db, items, { last_pain: { ...last, note: "" } });
+    const places = last.places.length === 1 ? "1 place" : `${last.places.length} places`;
+    await confirmLogged(
+      tag,
+      `Saved: pain ${last.intensity}/10, as last time`,
+      `Same ${places} and moment as your last entry, at its level. Tap to change it.`,
+      HISTORY_URL,
+    );
+    return true;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * "Done" on a massage reminder: a session on the last massage's spot, side, tool and minutes.
+ * Pain before is the last logged level (said so); pain after is asked on the next open.
+ * @param {string} tag
+ * @param {string} userId
+ * @returns {Promise<boolean>} false: no earlier massage to repeat (open the form instead).
+ */
+async function logMassageDone(tag, userId) {
+  const db = await openJournalDb(userId);
+  try {
+    /** @type {LastMassage | undefined} */
+    const massage = await getMeta(db, "last_massage");
+    /** @type {LastPain | undefined} */
+    const lastPain = await getMeta(db, "last_pain");
+    if (!massage?.portion || typeof lastPain?.intensity !== "number") return false;
+    const fields = {
+      occurred_at: new Date().toISOString(),
+      time_zone: deviceTimeZone(),
+      portion: massage.portion,
+      side: massage.side,
+      tool: massage.tool,
+      minutes: massage.minutes,
+      pain_before: lastPain.intensity,
+      pain_after: null,
+      note: "",
+    };
+    const id = await nameBasedId(`${userId}|${tag}|massage-done`);
+    await createRecordsOnce(db, [{ type: "massage_session", id, fields }]);
+    const spot = `${massage.side} ${PORTIONS[massage.portion] || massage.portion} spot`;
+    await confirmLogged(
+      tag,
+      `Massage saved: ${massage.minutes} min, ${spot}`,
+      `Pain before set to your last level, ${lastPain.intensity}/10. Tap to say how it is now.`,
+      HOME_URL,
+    );
+    return true;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * @param {Notification} notification
+ * @param {string} action
+ */
+async function handleNotificationClick(notification, action) {
+  /** @type {Partial<NotificationData>} */
+  const data = notification.data || {};
+  const url = (action && data.actionUrls && data.actionUrls[action]) || data.url || "/";
+  if (action === "snooze" && data.snooze) {
     notification.close();
-    if (action === "snooze" && data.snooze) return snooze(data);
-    var url = (action && data.actionUrls && data.actionUrls[action]) || data.url || "/";
-    return openOrFocus(url);
+    return snooze(/** @type {NotificationData} */ (data));
   }
+  const log = action === "same-as-last" ? logSameAsLast : action === "massage-done" ? logMassageDone : null;
+  if (log && data.user && notification.tag) {
+    let logged = false;
+    try {
+      logged = await log(notification.tag, data.user);
+    } catch (error) {
+      console.error("Minimus: logging from the notification failed", error);
+    }
+    if (logged) {
+      announceChange(data.user);
+      await requestOutboxSync(data.user);
+      return undefined;
+    }
+  }
+  notification.close();
+  return openOrFocus(url);
+}
 
-  self.addEventListener("push", function (event) {
-    event.waitUntil(showPushNotification(readPayload(event.data)));
-  });
+sw.addEventListener("push", (event) => {
+  event.waitUntil(showPushNotification(readPayload(event.data)));
+});
 
-  self.addEventListener("notificationclick", function (event) {
-    event.waitUntil(handleNotificationClick(event.notification, event.action));
-  });
+sw.addEventListener("notificationclick", (event) => {
+  event.waitUntil(handleNotificationClick(event.notification, event.action));
+});
 
-  // Exposed for other service worker code (and tests that cannot click a system notification).
-  self.minimusPush = {
-    readPayload: readPayload,
-    notificationOptions: notificationOptions,
-    showPushNotification: showPushNotification,
-    handleNotificationClick: handleNotificationClick,
-  };
-})();
+// Exposed for other service worker code (and tests that cannot click a system notification).
+sw.minimusPush = {
+  readPayload,
+  notificationOptions,
+  showPushNotification,
+  handleNotificationClick,
+};
