@@ -11,8 +11,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from journal.models import MassageSession
 from tests.journal.journal_browser import choose_places, go_quiet, pain_rows, wait_until_synced
 from tests.waiting import wait_for
+
+
+def massage_rows(user) -> list[tuple[int, int, int | None]]:
+    return list(MassageSession.objects.filter(user=user).values_list("minutes", "pain_before", "pain_after"))
+
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -304,7 +310,9 @@ def test_a_store_that_will_not_open_is_explained_and_the_entry_goes_to_the_serve
     notice = page.locator("#storage-problem")
     expect(notice).to_contain_text("This browser will not store your journal")
     expect(notice).to_contain_text("Open Minimus in a normal (not private) window")
-    expect(notice).to_contain_text("pain you log goes straight to the server while you are online")
+    expect(notice).to_contain_text(
+        "the pain and massages you log go straight to the server while you are online"
+    )
 
     # Offline: nowhere to keep it, so it stays in the form and the form says so.
     context.set_offline(True)
@@ -319,15 +327,20 @@ def test_a_store_that_will_not_open_is_explained_and_the_entry_goes_to_the_serve
     phone_screenshot(page, screenshot, "storage-unavailable", at="#storage-problem")
     assert pain_rows(user.username) == []
 
-    # The massage form has no store to save into either: it says why instead of reloading the page.
+    # The massage form has no store to save into either: offline it keeps what was typed and says why.
     page.evaluate("location.hash = '#massage'")
     page.get_by_label("Minutes").fill("12")
+    page.locator('[data-score="pain_before"] label.score').filter(has_text="5").first.click()
     page.get_by_role("button", name="Save massage").click()
     expect(page.locator("#massage-form [data-form-error]")).to_have_text(
-        "Not saved: massages can be logged once this browser stores your journal (see the top of the page)."
+        "Not saved: this browser refuses to store your journal and you are offline. "
+        "Your entry is still here, but it is lost when you leave this page: "
+        "save it again once you are online."
     )
     expect(page.get_by_label("Minutes")).to_have_value("12")
+    expect(page.locator('input[name="pain_before"][value="5"]')).to_be_checked()
     assert page.url.endswith("/journal/#massage")
+    assert massage_rows(user) == []
 
     # Online again: the same entry goes straight to the server and the page says where it is.
     context.set_offline(False)
@@ -341,4 +354,14 @@ def test_a_store_that_will_not_open_is_explained_and_the_entry_goes_to_the_serve
     assert [(r["zone"], r["side"], r["posture"], r["intensity"], r["note"]) for r in rows] == [
         ("outer_thigh", "right", "sitting", 6, NOTE)
     ]
+
+    # The massage typed offline is still in its form: online, the same tap saves it on the server.
+    page.evaluate("location.hash = '#massage'")
+    page.get_by_role("button", name="Save massage").click()
+    massage_saved = page.locator("[data-massage-saved]")
+    expect(massage_saved).to_contain_text("Saved on the server: 12 min on the")
+    expect(massage_saved).to_contain_text("This phone could not keep a copy")
+    expect(page.locator("#massage-form [data-form-error]")).to_be_hidden()
+    phone_screenshot(page, screenshot, "storage-unavailable-massage-on-server", at="[data-massage-saved]")
+    assert massage_rows(user) == [(12, 5, None)]
     go_quiet(context)

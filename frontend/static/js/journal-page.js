@@ -19,7 +19,7 @@ import { setUpMassageForm } from "./massage-form.js";
 import { showAfterPrompt } from "./after-prompt.js";
 import { handled, reportError } from "./report.js";
 import { journalOrProblem, saveOnServerInstead } from "./storage-fallback.js";
-import { StorageProblem, currentStorageProblem, showStorageProblem, storageProblemOf } from "./storage-problem.js";
+import { StorageProblem, showStorageProblem, storageProblemOf } from "./storage-problem.js";
 
 const VIEWS = ["log", "massage", "history"];
 
@@ -317,21 +317,8 @@ async function main() {
   const journalReady = getJournal();
   setUpPainForm(journalReady);
   document.getElementById("pain-form").dataset.ready = "true";
-  // Until the store is open the massage form has no handler of its own: never let the browser
-  // submit it (a reload would drop what was typed), say why instead.
-  const massageForm = /** @type {HTMLFormElement} */ (document.getElementById("massage-form"));
-  const holdMassage = (/** @type {SubmitEvent} */ event) => {
-    event.preventDefault();
-    const problem = currentStorageProblem();
-    let message = "The journal is still opening: save again in a moment. Your entry is still here.";
-    if (problem?.kind === "unavailable") message = "Not saved: massages can be logged once this browser stores your journal (see the top of the page).";
-    else if (problem) message = problem.formMessage;
-    showFormError(massageForm, message);
-  };
-  massageForm.addEventListener("submit", holdMassage);
+  setUpMassageForm(journalReady).catch(reportError("setting up the massage form"));
   const journal = await journalReady;
-  massageForm.removeEventListener("submit", holdMassage);
-  setUpMassageForm(journal).catch(reportError("setting up the massage form"));
   // The history view (and its editor) is not what the page opens on: it loads after the form.
   import("./history.js")
     .then(({ setUpHistory }) => setUpHistory(journal))

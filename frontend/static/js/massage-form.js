@@ -5,7 +5,8 @@ import { deviceTimeZone, h, portionLabel, toolLabel, vocabulary } from "./journa
 import { setUpTimeField, showFormError } from "./journal-forms.js";
 import { askPainAfter } from "./after-prompt.js";
 import { handled, reportError } from "./report.js";
-import { showStorageProblem, storageProblemOf } from "./storage-problem.js";
+import { journalOrProblem, saveOnServerInstead } from "./storage-fallback.js";
+import { StorageProblem, showStorageProblem, storageProblemOf } from "./storage-problem.js";
 /** @import { LocalMassageSession } from "./types.js" */
 
 export function scoreOptions(container, name) {
@@ -31,28 +32,31 @@ function showSpot(form, portion) {
   link.textContent = `How to find the ${portionLabel(portion)} spot`;
 }
 
-export async function setUpMassageForm({ db, engine }) {
+/**
+ * Sets the form up at once; the journal is used when it opens. A store that will not open at all
+ * leaves the form working: a massage then goes straight to the server while online.
+ * @param {Promise<{ db: any, engine: any }>} journalReady
+ */
+export async function setUpMassageForm(journalReady) {
   const form = /** @type {HTMLFormElement} */ (document.getElementById("massage-form"));
   // Named form controls (inputs, selects, radio groups) by name.
   const controls = /** @type {Record<string, HTMLInputElement>} */ (/** @type {unknown} */ (form.elements));
   const savedCard = /** @type {HTMLElement} */ (document.querySelector("[data-massage-saved]"));
   /** @type {NodeListOf<HTMLElement>} */ (form.querySelectorAll("[data-score-options]")).forEach((box) => scoreOptions(box, box.dataset.scoreOptions));
   const time = setUpTimeField(form);
-
-  const last = await db.get("meta", "last_massage");
-  if (last) {
-    for (const name of ["portion", "side", "tool"]) {
-      const radio = /** @type {HTMLInputElement | null} */ (form.querySelector(`input[name="${name}"][value="${last[name]}"]`));
-      if (radio) radio.checked = true;
-    }
-    if (last.minutes) controls.minutes.value = last.minutes;
-  }
   // Links from the guide name the spot: /journal/?massage=anterior
   const requested = new URLSearchParams(location.search).get("massage");
-  if (requested === "anterior" || requested === "posterior") {
-    /** @type {HTMLInputElement} */ (form.querySelector(`input[name="portion"][value="${requested}"]`)).checked = true;
-  }
-  showSpot(form, controls.portion.value);
+  const showRequestedSpot = () => {
+    if (requested === "anterior" || requested === "posterior") {
+      /** @type {HTMLInputElement} */ (form.querySelector(`input[name="portion"][value="${requested}"]`)).checked = true;
+    }
+    showSpot(form, controls.portion.value);
+  };
+  showRequestedSpot();
+  let touched = false;
+  form.addEventListener("input", () => {
+    touched = true;
+  });
   // "Pain after" is optional: once picked it can be cleared again.
   const clearAfter = /** @type {HTMLButtonElement} */ (form.querySelector('[data-clear-score="pain_after"]'));
   const showClear = () => {
@@ -66,6 +70,7 @@ export async function setUpMassageForm({ db, engine }) {
     /** @type {HTMLInputElement} */ (form.querySelector('input[name="pain_after"]')).focus();
   });
   form.addEventListener("change", (event) => {
+    touched = true;
     const input = /** @type {HTMLInputElement} */ (event.target);
     if (input.name === "portion") showSpot(form, input.value);
     if (input.name === "pain_after") showClear();
@@ -103,6 +108,24 @@ export async function setUpMassageForm({ db, engine }) {
       pain_after: after === "" ? null : Number(after),
       note: "",
     };
+    const journal = await journalOrProblem(journalReady);
+    if (journal instanceof StorageProblem) {
+      const [onServer] = await saveOnServerInstead("massage_session", [fields], journal);
+      if (!onServer) {
+        showFormError(form, journal.formMessage);
+        return;
+      }
+      clearScores();
+      savedCard.replaceChildren(
+        h("p", {}, h("strong", {}, "Saved on the server:"), ` ${massageLabel(onServer)}`),
+        h("p", {}, "This phone could not keep a copy, so it shows in your history once storage works again."),
+      );
+      savedCard.hidden = false;
+      savedCard.focus();
+      document.dispatchEvent(new CustomEvent("minimus:entry-saved"));
+      return;
+    }
+    const { db, engine } = journal;
     let record;
     try {
       record = /** @type {LocalMassageSession} */ (await saveRecord(db, "massage_session", fields));
@@ -120,21 +143,35 @@ export async function setUpMassageForm({ db, engine }) {
     const askAfter = record.pain_after === null ? askPainAfter(record, { db, engine }) : null;
     await engine.noteLocalWrite();
     document.dispatchEvent(new CustomEvent("minimus:entry-saved"));
+    clearScores();
+    savedCard.replaceChildren(h("p", {}, h("strong", {}, "Saved"), ` ${massageLabel(record)}`));
+    if (askAfter) savedCard.append(askAfter);
+    savedCard.hidden = false;
+    savedCard.focus();
+  }));
+
+  function clearScores() {
     /** @type {NodeListOf<HTMLInputElement>} */ (form.querySelectorAll('input[name="pain_before"], input[name="pain_after"]')).forEach((input) => {
       input.checked = false;
     });
     showClear();
     time.reset();
-    savedCard.replaceChildren(
-      h(
-        "p",
-        {},
-        h("strong", {}, "Saved"),
-        ` ${record.minutes} min on the ${record.side} ${portionLabel(record.portion)} with ${toolLabel(record.tool)}.`,
-      ),
-    );
-    if (askAfter) savedCard.append(askAfter);
-    savedCard.hidden = false;
-    savedCard.focus();
-  }));
+  }
+
+  // The last massage's spot, side, tool and minutes, unless the user has started on the form.
+  const journal = await journalOrProblem(journalReady);
+  if (journal instanceof StorageProblem || touched) return;
+  const last = await journal.db.get("meta", "last_massage");
+  if (!last || touched) return;
+  for (const name of ["portion", "side", "tool"]) {
+    const radio = /** @type {HTMLInputElement | null} */ (form.querySelector(`input[name="${name}"][value="${last[name]}"]`));
+    if (radio) radio.checked = true;
+  }
+  if (last.minutes) controls.minutes.value = last.minutes;
+  showRequestedSpot();
+}
+
+/** @param {{ minutes: number, side: string, portion: string, tool: string }} session */
+function massageLabel(session) {
+  return `${session.minutes} min on the ${session.side} ${portionLabel(session.portion)} with ${toolLabel(session.tool)}.`;
 }

@@ -39,7 +39,7 @@ const WORDING = {
       "Minimus keeps your journal on this phone, and the browser refused to open that storage. " +
       "Private browsing, blocked website data, or data cleared while Minimus was open can cause this. " +
       "Open Minimus in a normal (not private) window, or allow website data for this site in the " +
-      "browser's settings, then reload the page. Until then, pain you log goes straight to the server while you are online.",
+      "browser's settings, then reload the page. Until then, the pain and massages you log go straight to the server while you are online.",
     form:
       "Not saved: this browser refuses to store your journal and you are offline. Your entry is still here, " +
       "but it is lost when you leave this page: save it again once you are online.",
