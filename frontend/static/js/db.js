@@ -22,7 +22,7 @@
 // A user action writes record + outbox entry + next_mutation_id in ONE transaction, so a crash
 // never leaves a write without its outbox entry. A pulled page and its cursor are also one
 // transaction, and unconfirmed outbox changes are re-applied on top of pulled rows.
-import { openDB, deleteDB } from "../vendor/idb/index.js";
+import { openDB, deleteDB, unwrap } from "../vendor/idb/index.js";
 /** @import { IDBPDatabase, IDBPTransaction } from "../vendor/idb/index.js" */
 /** @import { JournalRecord, OutboxItem, Rejection, RecordType, SyncChange } from "./types.js" */
 
@@ -115,6 +115,45 @@ export async function openJournalDb(userId, { onBlocked, onReplaced } = {}) {
   }
   await tx.done;
   return db;
+}
+
+/**
+ * Leaving the page aborts the transactions it still has open and closes the connection. A page
+ * frozen in the back/forward cache mid-transaction keeps that transaction's stores, so the next
+ * page's reads and writes on them wait until it is evicted (seen in WebKit going from Home to the
+ * journal during Home's first sync). Nothing a user was told is saved can go: a save says
+ * "Saved" only once its transaction completed, and a sync step is redone by the next sync.
+ * @param {IDBPDatabase} db
+ * @param {{ onRestored?: () => void }} [options] onRestored: the page came back from the
+ *   back/forward cache with its connection closed.
+ */
+export function releaseWhenPageHides(db, { onRestored } = {}) {
+  const raw = unwrap(db);
+  /** @type {Set<IDBTransaction>} */
+  const open = new Set();
+  const transaction = /** @type {(...args: any[]) => IDBTransaction} */ (raw.transaction.bind(raw));
+  // The instance's own method: idb's wrappers and shortcuts (db.get, db.put) all go through it.
+  raw.transaction = (/** @type {any[]} */ ...args) => {
+    const tx = transaction(...args);
+    open.add(tx);
+    const settled = () => open.delete(tx);
+    for (const name of ["complete", "abort", "error"]) tx.addEventListener(name, settled);
+    return tx;
+  };
+  addEventListener("pagehide", () => {
+    for (const tx of open) {
+      try {
+        tx.abort();
+      } catch {
+        // Finished in the meantime.
+      }
+    }
+    open.clear();
+    raw.close();
+  });
+  addEventListener("pageshow", (event) => {
+    if (/** @type {Event & { persisted?: boolean }} */ (event).persisted) onRestored?.();
+  });
 }
 
 /** @param {string} userId */

@@ -1,6 +1,6 @@
 // One journal session per page: the signed-in user's database, the sync engine and the
 // quiet sync status in the header. Pages get it with getJournal().
-import { deleteJournalDb, openJournalDb, outboxSummary } from "./db.js";
+import { deleteJournalDb, openJournalDb, outboxSummary, releaseWhenPageHides } from "./db.js";
 import { SyncEngine } from "./sync.js";
 import { renderSyncStatus } from "./sync-status.js";
 import { StorageProblem, showStorageProblem, storageProblemOf } from "./storage-problem.js";
@@ -25,6 +25,8 @@ async function startSession() {
   const userId = currentUserId();
   if (!userId) throw new Error("not signed in");
   const db = await openStore(userId);
+  // Back from the back/forward cache, the connection is closed: the page starts again.
+  releaseWhenPageHides(db, { onRestored: () => location.reload() });
   const engine = new SyncEngine(db, userId);
   const statusElement = document.getElementById("sync-status");
   if (statusElement) {
