@@ -120,6 +120,12 @@ class Bucket:
         if intensity > self.peak:
             self.peak = intensity
 
+    def merge(self, total: int, count: int, peak: int) -> None:
+        self.total += total
+        self.count += count
+        if peak > self.peak:
+            self.peak = peak
+
     def mean_h(self) -> int | None:
         return mean_hundredths(self.total, self.count) if self.count else None
 
