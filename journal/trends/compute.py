@@ -158,16 +158,22 @@ class _Days:
         hi = end - self.base + 1
         lo = max(0, hi - 7)
         totals, counts = self.sums
-        total, count = totals[hi] - totals[lo], counts[hi] - counts[lo]
-        depth = max(self.depths[lo:hi], default=0)
+        count = counts[hi] - counts[lo]
+        if count:
+            total = totals[hi] - totals[lo]
+            # Intensities are 0-10, so sums are never negative: mean_hundredths without the sign.
+            mean = (200 * total + count) // (2 * count) / 100
+            peak, depth = max(self.peaks[lo:hi]), max(self.depths[lo:hi]) or None
+        else:  # no entry, no depth either
+            mean = peak = depth = None
         return {
             "start": _iso(end - 6),
             "end": _iso(end),
-            "mean": mean_hundredths(total, count) / 100 if count else None,
-            "peak": max(self.peaks[lo:hi]) if count else None,
+            "mean": mean,
+            "peak": peak,
             "count": count,
             "days_logged": self.logged[hi] - self.logged[lo],
-            "depth": depth or None,
+            "depth": depth,
             "change": None,
         }
 
@@ -305,7 +311,8 @@ def trends_from_totals(
     oldest_week_end = last - 7 * ((last - first) // 7)
     dense = _Days(totals.days, local_days_needed(date_from, date_to)[0].toordinal(), last)
 
-    daily = []
+    daily: list[dict[str, Any]] = []
+    append = daily.append
     base = dense.base
     day_totals, day_counts, day_peaks, day_depths = dense.totals, dense.counts, dense.peaks, dense.depths
     sum_totals, sum_counts = dense.sums
@@ -317,7 +324,7 @@ def trends_from_totals(
         window_total = sum_totals[i + 1] - sum_totals[i - 6]
         window_count = sum_counts[i + 1] - sum_counts[i - 6]
         # Intensities are 0-10, so sums are never negative: mean_hundredths without the sign.
-        daily.append(
+        append(
             {
                 "date": _iso(base + i),
                 "mean": (200 * total + count) // (2 * count) / 100,
