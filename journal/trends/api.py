@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.renderers import FastJSONRenderer
 from journal.trends.schema import TrendsSerializer
 from journal.trends.services import trends_get, user_today
 
@@ -45,6 +46,9 @@ class TrendsQuerySerializer(serializers.Serializer):
 
 
 class TrendsView(APIView):
+    # Years of daily points: the standard library's encoder took as long as the SQL.
+    renderer_classes = [FastJSONRenderer]
+
     @extend_schema(
         parameters=[
             OpenApiParameter(

@@ -120,8 +120,19 @@ class Bucket:
         if intensity > self.peak:
             self.peak = intensity
 
+    def merge(self, total: int, count: int, peak: int) -> None:
+        self.total += total
+        self.count += count
+        if peak > self.peak:
+            self.peak = peak
+
     def mean_h(self) -> int | None:
         return mean_hundredths(self.total, self.count) if self.count else None
+
+
+# One local day's entries: (sum of intensities, count, peak, deepest zone order with pain above
+# 0, or 0). Plain tuples: the server makes one per day of years of journal.
+DayTotals = tuple[int, int, int, int]
 
 
 class _Days:
@@ -131,16 +142,13 @@ class _Days:
 
     __slots__ = ("base", "counts", "depths", "logged", "peaks", "sums", "totals")
 
-    def __init__(self, days: dict[int, Bucket], depths: dict[int, int], base: int, last: int) -> None:
+    def __init__(self, days: dict[int, DayTotals], base: int, last: int) -> None:
         size = last - base + 1
         totals, counts, logged, peaks, deepest = [0] * size, [0] * size, [0] * size, [0] * size, [0] * size
-        for day, bucket in days.items():
+        for day, (total, count, peak, depth) in days.items():
             if base <= day <= last:
                 i = day - base
-                totals[i], counts[i], logged[i], peaks[i] = bucket.total, bucket.count, 1, bucket.peak
-        for day, depth in depths.items():
-            if base <= day <= last:
-                deepest[day - base] = depth
+                totals[i], counts[i], logged[i], peaks[i], deepest[i] = total, count, 1, peak, depth
         self.base = base
         self.sums = (list(accumulate(totals, initial=0)), list(accumulate(counts, initial=0)))
         self.logged = list(accumulate(logged, initial=0))
@@ -150,16 +158,22 @@ class _Days:
         hi = end - self.base + 1
         lo = max(0, hi - 7)
         totals, counts = self.sums
-        total, count = totals[hi] - totals[lo], counts[hi] - counts[lo]
-        depth = max(self.depths[lo:hi], default=0)
+        count = counts[hi] - counts[lo]
+        if count:
+            total = totals[hi] - totals[lo]
+            # Intensities are 0-10, so sums are never negative: mean_hundredths without the sign.
+            mean = (200 * total + count) // (2 * count) / 100
+            peak, depth = max(self.peaks[lo:hi]), max(self.depths[lo:hi]) or None
+        else:  # no entry, no depth either
+            mean = peak = depth = None
         return {
             "start": _iso(end - 6),
             "end": _iso(end),
-            "mean": mean_hundredths(total, count) / 100 if count else None,
-            "peak": max(self.peaks[lo:hi]) if count else None,
+            "mean": mean,
+            "peak": peak,
             "count": count,
             "days_logged": self.logged[hi] - self.logged[lo],
-            "depth": depth or None,
+            "depth": depth,
             "change": None,
         }
 
@@ -208,8 +222,7 @@ class JournalTotals:
     (journal/trends/services.py); trends_from_totals turns it into the numbers.
     """
 
-    days: dict[int, Bucket] = field(default_factory=dict)  # local day ordinal -> that day's entries
-    depths: dict[int, int] = field(default_factory=dict)  # local day ordinal -> deepest zone order, pain > 0
+    days: dict[int, DayTotals] = field(default_factory=dict)  # local day ordinal -> that day's entries
     by_zone: dict[tuple[str, str], Bucket] = field(default_factory=dict)  # in range only
     by_posture: dict[str, Bucket] = field(default_factory=dict)  # in range only
     portions: dict[str, PortionTotals] = field(default_factory=dict)  # massages in range
@@ -230,7 +243,9 @@ def totals_from_records(
     first, last = _parse_day(date_from), _parse_day(date_to)
     earliest = local_days_needed(date_from, date_to)[0].toordinal()
     totals = JournalTotals()
-    days, depths, by_zone, by_posture = totals.days, totals.depths, totals.by_zone, totals.by_posture
+    days: dict[int, Bucket] = {}
+    depths: dict[int, int] = {}
+    by_zone, by_posture = totals.by_zone, totals.by_posture
     for entry in entries:
         if entry.get("deleted"):
             continue
@@ -249,6 +264,7 @@ def totals_from_records(
         if day >= first:
             by_zone.setdefault((entry["zone"], entry["side"]), Bucket()).add(intensity)
             by_posture.setdefault(entry["posture"], Bucket()).add(intensity)
+    totals.days = {day: (b.total, b.count, b.peak, depths.get(day, 0)) for day, b in days.items()}
     for massage in massages:
         if (
             massage.get("deleted")
@@ -293,10 +309,10 @@ def trends_from_totals(
     if first > last:
         raise ValueError("from must not be after to")
     oldest_week_end = last - 7 * ((last - first) // 7)
-    days, depths = totals.days, totals.depths
-    dense = _Days(days, depths, local_days_needed(date_from, date_to)[0].toordinal(), last)
+    dense = _Days(totals.days, local_days_needed(date_from, date_to)[0].toordinal(), last)
 
-    daily = []
+    daily: list[dict[str, Any]] = []
+    append = daily.append
     base = dense.base
     day_totals, day_counts, day_peaks, day_depths = dense.totals, dense.counts, dense.peaks, dense.depths
     sum_totals, sum_counts = dense.sums
@@ -308,7 +324,7 @@ def trends_from_totals(
         window_total = sum_totals[i + 1] - sum_totals[i - 6]
         window_count = sum_counts[i + 1] - sum_counts[i - 6]
         # Intensities are 0-10, so sums are never negative: mean_hundredths without the sign.
-        daily.append(
+        append(
             {
                 "date": _iso(base + i),
                 "mean": (200 * total + count) // (2 * count) / 100,
@@ -351,7 +367,7 @@ def trends_from_totals(
         "to": _iso(last),
         "days_in_range": last - first + 1,
         "days_logged": len(daily),
-        "entry_count": sum(point["count"] for point in daily),
+        "entry_count": sum_counts[last - base + 1] - sum_counts[first - base],
         "daily": daily,
         "weeks": weeks,
         "by_zone": zone_rows,

@@ -62,31 +62,36 @@ def _totals_in_python(*, user: AbstractBaseUser, date_from: date, date_to: date)
 
 
 # One statement, one round trip. Entries: each one's local day is computed once, then summed
-# three ways (per day over the whole window the rules need; per zone and side, and per
-# posture, inside the range). Massages: per portion, inside the range. Same sums as
+# two ways (per day over the whole window the rules need; per zone, side and posture inside
+# the range, which Python adds up per zone and side and per posture: one hash table per row
+# fewer than a grouping set each). Massages: per portion, inside the range. Same sums as
 # totals_from_records; tests/journal/test_trends_services.py and the differential test
 # (tests/journal/test_trends_differential.py) check both.
 _TOTALS_SQL = """
 WITH local AS (
-    -- The local day as a proleptic ordinal (date.toordinal): an integer crosses faster than a date.
-    SELECT (occurred_at AT TIME ZONE time_zone)::date - DATE '0001-01-01' + 1 AS day,
-           zone, side, posture, intensity
+    SELECT (occurred_at AT TIME ZONE time_zone)::date AS day, zone, side, posture, intensity
     FROM {entries}
     WHERE user_id = %(user)s AND NOT deleted AND occurred_at >= %(start)s AND occurred_at < %(end)s
     OFFSET 0  -- a fence: each row's local day is computed once, not once per grouping set
 )
-SELECT day, zone, side, posture, day BETWEEN %(first)s AND %(last)s AS in_range,
+-- The local day as a proleptic ordinal (date.toordinal), once per day rather than per entry:
+-- an integer crosses faster than a date.
+SELECT day - DATE '0001-01-01' + 1, zone, side, posture,
+       day BETWEEN %(first_day)s AND %(last_day)s AS in_range,
        SUM(intensity), COUNT(*), MAX(intensity),
        MAX(CASE WHEN intensity > 0 THEN CASE zone {depth_cases} END END), NULL::bigint
 FROM local
-GROUP BY GROUPING SETS ((day), (in_range, zone, side), (in_range, posture))
+GROUP BY GROUPING SETS ((day), (in_range, zone, side, posture))
 UNION ALL
 SELECT NULL, portion, NULL, NULL, NULL,
        COALESCE(SUM(pain_before) FILTER (WHERE pain_after IS NOT NULL), 0), COUNT(*), COUNT(pain_after),
        NULL, COALESCE(SUM(pain_after), 0)
 FROM {massages}
 WHERE user_id = %(user)s AND NOT deleted AND occurred_at >= %(range_start)s AND occurred_at < %(range_end)s
-  AND (occurred_at AT TIME ZONE time_zone)::date BETWEEN %(first_day)s AND %(last_day)s
+  -- Only sessions near either end of the range need their local day: the rest are inside it
+  -- in any time zone.
+  AND (occurred_at >= %(inner_start)s AND occurred_at < %(inner_end)s
+       OR (occurred_at AT TIME ZONE time_zone)::date BETWEEN %(first_day)s AND %(last_day)s)
 GROUP BY portion
 """
 
@@ -103,15 +108,17 @@ def _totals_in_postgresql(*, user: AbstractBaseUser, date_from: date, date_to: d
         "end": end,
         "range_start": range_start,
         "range_end": range_end,
-        "first": date_from.toordinal(),
-        "last": last.toordinal(),
+        # 2 * _ZONE_SLACK in from either end of the widened window: local midnight of the
+        # first and after the last day, in any zone. An empty span when the range is short.
+        "inner_start": range_start + 2 * _ZONE_SLACK,
+        "inner_end": range_end - 2 * _ZONE_SLACK,
         "first_day": date_from,
         "last_day": last,
         **depth_params,
     }
     first_needed, last_needed = earliest.toordinal(), last.toordinal()
     totals = JournalTotals()
-    days, depths, by_zone, by_posture = totals.days, totals.depths, totals.by_zone, totals.by_posture
+    days, by_zone, by_posture = totals.days, totals.by_zone, totals.by_posture
     sql = _TOTALS_SQL.format(
         depth_cases=depth_cases, entries=PainEntry._meta.db_table, massages=MassageSession._meta.db_table
     )
@@ -121,13 +128,14 @@ def _totals_in_postgresql(*, user: AbstractBaseUser, date_from: date, date_to: d
     for day, zone, side, posture, in_range, total, count, peak, depth, after in rows:
         if day is not None:
             if first_needed <= day <= last_needed:  # the UTC window is wider than the local days
-                days[day] = Bucket(total, count, peak)
-                if depth is not None:
-                    depths[day] = depth
+                days[day] = (total, count, peak, depth or 0)
         elif in_range is None:  # a massage portion: zone holds the portion, peak the rated count
             totals.portions[zone] = PortionTotals(sessions=count, rated=peak, before=total, after=after)
-        elif in_range and side is not None:
-            by_zone[(zone, side)] = Bucket(total, count, peak)
-        elif in_range and posture is not None:
-            by_posture[posture] = Bucket(total, count, peak)
+        elif in_range:
+            for groups, key in ((by_zone, (zone, side)), (by_posture, posture)):
+                bucket = groups.get(key)
+                if bucket is None:
+                    groups[key] = Bucket(total, count, peak)
+                else:
+                    bucket.merge(total, count, peak)
     return totals
