@@ -77,6 +77,9 @@ class ExportView(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # DRF reads an empty ?format= as none given. (force: the error answer itself, rendered as JSON.)
+        if not force and request.query_params.get("format") == "":
+            raise ValidationError({"format": ["Choose csv or json."]})
         try:
             return super().perform_content_negotiation(request, force=force)
         except Http404:

@@ -24,6 +24,7 @@ THROTTLED = {
     ("/api/push/subscriptions/", "post"),
     ("/api/reminders/test", "post"),
     ("/api/auth/token", "post"),
+    ("/api/auth/token", "delete"),
 }
 
 

@@ -6,6 +6,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 
+from core.formats import whole_number
+
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 
@@ -23,22 +25,19 @@ class CappedLimitOffsetPagination(LimitOffsetPagination):
 
     def get_limit(self, request: Request) -> int:
         raw = request.query_params.get(self.limit_query_param)
-        if raw is None or raw == "":
+        if raw is None:
             return self.default_limit
         return _bounded_int(raw, name=self.limit_query_param, low=1, high=self.max_limit)
 
     def get_offset(self, request: Request) -> int:
         raw = request.query_params.get(self.offset_query_param)
-        if raw is None or raw == "":
+        if raw is None:
             return 0
         return _bounded_int(raw, name=self.offset_query_param, low=0, high=10**9)
 
 
 def _bounded_int(raw: str, *, name: str, low: int, high: int) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError({name: [f"Must be a whole number from {low} to {high}."]}) from None
-    if not low <= value <= high:
+    value = whole_number(raw)
+    if value is None or not low <= value <= high:
         raise ValidationError({name: [f"Must be a whole number from {low} to {high}."]})
     return value

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.formats import QuerySerializer, canonical_uuid
 from core.pagination import CappedLimitOffsetPagination
 from core.parsers import SafeJSONParser
 from journal.bulk_validation import record_validator
@@ -60,7 +61,7 @@ ID_TAKEN = "This id is already used; make a new one."
 FOREIGN_CLIENT = "This client_id cannot be used by this account; make a new one."
 
 
-class RangeQuerySerializer(serializers.Serializer):
+class RangeQuerySerializer(QuerySerializer):
     """``from`` (inclusive) and ``to`` (exclusive) on occurred_at; Python keywords, hence get_fields."""
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -354,11 +355,10 @@ class SyncPullView(APIView):
             return _upgrade_required()
         client_id = None
         header = request.headers.get("X-Client-Id")
-        if header:
-            try:
-                client_id = uuid.UUID(header)
-            except ValueError:
-                raise serializers.ValidationError({"X-Client-Id": ["Must be a UUID."]}) from None
+        if header is not None:
+            client_id = canonical_uuid(header)
+            if client_id is None:
+                raise serializers.ValidationError({"X-Client-Id": ["Must be a UUID."]})
         try:
             result = sync_pull(
                 user=request.user,

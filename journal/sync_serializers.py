@@ -16,6 +16,7 @@ from typing import Any
 from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
+from core.formats import QuerySerializer
 from core.text import TextChoiceField
 from journal.bulk_validation import record_validator
 from journal.models import RECORD_MODELS, MassageSession, PainEntry
@@ -143,7 +144,7 @@ class PushResponseSerializer(serializers.Serializer):
     rejected = RejectionSerializer(many=True)
 
 
-class PullQuerySerializer(serializers.Serializer):
+class PullQuerySerializer(QuerySerializer):
     cursor = serializers.IntegerField(
         min_value=0, max_value=BIGINT_MAX, default=0, help_text="Highest version already applied; 0 = all."
     )

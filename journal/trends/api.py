@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.formats import FullDateField, QuerySerializer
 from core.renderers import FastJSONRenderer
 from journal.trends.schema import TrendsSerializer
 from journal.trends.services import trends_get, user_today
@@ -21,15 +22,13 @@ MAX_DAYS = 7305
 EARLIEST, LATEST = date(1970, 1, 1), date(2200, 12, 31)
 
 
-class TrendsQuerySerializer(serializers.Serializer):
+class TrendsQuerySerializer(QuerySerializer):
     """``from`` and ``to`` are Python keywords, hence get_fields."""
 
     def get_fields(self) -> dict[str, serializers.Field]:
         return {
-            "from": serializers.DateField(required=False, help_text="First local day (inclusive)."),
-            "to": serializers.DateField(
-                required=False, help_text="Last local day (inclusive); default today."
-            ),
+            "from": FullDateField(required=False, help_text="First local day (inclusive)."),
+            "to": FullDateField(required=False, help_text="Last local day (inclusive); default today."),
         }
 
     def validate(self, attrs: dict) -> dict:

@@ -50,8 +50,9 @@ def test_csv_export_is_one_table_with_a_type_column(user_client):
     assert rows[0]["time_zone"] == "Europe/Berlin"
 
 
-def test_unknown_export_format_is_a_400_with_a_field_message(user_client):
-    response = user_client.get("/api/export?format=xml")
+@pytest.mark.parametrize("format_", ["xml", ""])
+def test_unknown_export_format_is_a_400_with_a_field_message(user_client, format_):
+    response = user_client.get(f"/api/export?format={format_}")
     assert response.status_code == 400
     assert response.json() == {"format": ["Choose csv or json."]}
 

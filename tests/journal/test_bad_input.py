@@ -151,6 +151,7 @@ def test_a_non_uuid_record_id_in_the_url_is_404(user_client, existing, pk):
         {"from": "yesterday"},
         {"to": "2026-13-40T00:00:00Z"},
         {"from": "2026-03-10T00:00:00Z", "to": "2026-03-01T00:00:00Z"},
+        {"from": ""},
     ],
 )
 def test_a_bad_list_filter_is_refused(user_client, existing, query):
@@ -158,7 +159,9 @@ def test_a_bad_list_filter_is_refused(user_client, existing, query):
 
 
 def test_nonsense_pagination_is_refused_with_the_allowed_range(user_client, existing):
-    for query in ({"limit": "abc"}, {"limit": -5}, {"offset": "x"}, {"limit": 10**30}):
+    # Spellings Python's int() would take but the schema's integer does not: refused, not guessed.
+    loose = ({"limit": " 5"}, {"limit": "\u0665"}, {"offset": "1_0"}, {"limit": ""}, {"offset": ""})
+    for query in ({"limit": "abc"}, {"limit": -5}, {"offset": "x"}, {"limit": 10**30}, *loose):
         response = user_client.get("/api/entries/", query)
         assert response.status_code == 400
         field = next(iter(query))
@@ -258,14 +261,17 @@ def test_a_mutation_with_a_bad_record_is_rejected_by_itself(user_client, existin
         {"limit": 501},
         {"limit": "x"},
         {"rejected_after": "y"},
+        {"limit": ""},
+        {"cursor": ""},
     ],
 )
 def test_a_bad_pull_query_is_refused(user_client, existing, query):
     _assert_refused(user_client.get("/api/sync/pull", query))
 
 
-def test_a_non_uuid_client_header_is_refused(user_client, existing):
-    _assert_refused(user_client.get("/api/sync/pull", HTTP_X_CLIENT_ID="phone-1"), field="X-Client-Id")
+@pytest.mark.parametrize("header", ["phone-1", "", f"{{{uuid.UUID(int=1)}}}", uuid.UUID(int=1).hex])
+def test_a_client_header_that_is_not_a_dashed_uuid_is_refused(user_client, existing, header):
+    _assert_refused(user_client.get("/api/sync/pull", HTTP_X_CLIENT_ID=header), field="X-Client-Id")
 
 
 JSON_VALUES = st.recursive(
