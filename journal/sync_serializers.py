@@ -289,22 +289,28 @@ class _RecordReader:
         if op == "delete" or record_id is None:
             errors = {} if record_id is not None else INVALID_ID
             return Mutation(mutation_id, record_type, op, record_id, edit_errors=errors, create_errors=errors)
-        fields = {name: value for name, value in record.items() if name != "id"}
         validator = record_validator(record_type)
         # The serializer's own rules in plain Python when the values are plainly valid; anything
-        # else (and every error message) comes from the serializer itself.
-        edit, edit_errors = validator.fast(fields, partial=True), {}
-        if edit is None:
+        # else (and every error message) comes from the serializer itself. The id was read above.
+        edit, edit_errors = validator.fast(record, partial=True), {}
+        if edit is not None:
+            edit.pop("id", None)
+        else:
+            fields = {name: value for name, value in record.items() if name != "id"}
             try:
                 edit = dict(self._serializer(record_type).run_validation(fields))
             except serializers.ValidationError as exc:
                 edit, edit_errors = None, _plain_errors(exc.detail)
         required, defaults = self._extras(record_type)
-        missing = {name: [message] for name, message in required.items() if name not in fields}
-        create_errors = {**edit_errors, **missing}
-        create = None
-        if edit is not None and not missing:
-            create = {**{n: v for n, v in defaults.items() if n not in edit}, **edit}
+        create_errors, create = edit_errors, None
+        if not required.keys() <= record.keys():
+            missing = {name: [message] for name, message in required.items() if name not in record}
+            create_errors = {**edit_errors, **missing}
+        elif edit is not None:
+            # Nobody changes a mutation's dicts (the planner copies them), so a create that adds
+            # no default is the edit itself.
+            unsent = [name for name in defaults if name not in edit]
+            create = {**{name: defaults[name] for name in unsent}, **edit} if unsent else edit
         return Mutation(
             mutation_id,
             record_type,
