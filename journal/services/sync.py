@@ -21,10 +21,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from core.text import safe_errors
@@ -136,9 +138,20 @@ def _rows_named(mutations: Sequence[Mutation]) -> dict[RowKey, SyncedRecord]:
             ids[mutation.type].add(mutation.record_id)
     rows: dict[RowKey, SyncedRecord] = {}
     for record_type, record_ids in ids.items():
-        for row in RECORD_MODELS[record_type].objects.filter(pk__in=record_ids):
+        for row in RECORD_MODELS[record_type].objects.filter(pk__in=_ids_parameter(record_ids)):
             rows[(record_type, row.pk)] = row
     return rows
+
+
+def _ids_parameter(record_ids: set[uuid.UUID]) -> Any:
+    """The right side of ``pk__in``: on PostgreSQL one text parameter instead of one per id.
+
+    A push names up to 500 ids; quoting each as a parameter of its own cost about three times
+    what the whole read of those rows costs on the database.
+    """
+    if connection.vendor != "postgresql":
+        return record_ids
+    return RawSQL("SELECT unnest(CAST(string_to_array(%s, ',') AS uuid[]))", [",".join(map(str, record_ids))])
 
 
 def _current(row: SyncedRecord) -> CurrentRow:
