@@ -280,20 +280,23 @@ class _RecordReader:
         record: dict[str, Any],
         base_version: int | None = None,
     ) -> Mutation:
-        try:
-            record_id = self._record_id.to_internal_value(record.get("id"))
-        except serializers.ValidationError:
-            record_id = None
+        # The serializer's own rules in plain Python when the values are plainly valid; anything
+        # else (and every error message) comes from the serializer itself. The plain reading
+        # takes the id by the id field's rule, so it is read once.
+        edit = record_validator(record_type).fast(record, partial=True) if op != "delete" else None
+        if edit is not None and "id" in edit:
+            record_id = edit.pop("id")
+        else:
+            edit = None
+            try:
+                record_id = self._record_id.to_internal_value(record.get("id"))
+            except serializers.ValidationError:
+                record_id = None
         if op == "delete" or record_id is None:
             errors = {} if record_id is not None else INVALID_ID
             return Mutation(mutation_id, record_type, op, record_id, edit_errors=errors, create_errors=errors)
-        validator = record_validator(record_type)
-        # The serializer's own rules in plain Python when the values are plainly valid; anything
-        # else (and every error message) comes from the serializer itself. The id was read above.
-        edit, edit_errors = validator.fast(record, partial=True), {}
-        if edit is not None:
-            edit.pop("id", None)
-        else:
+        edit_errors: dict[str, list[str]] = {}
+        if edit is None:
             fields = {name: value for name, value in record.items() if name != "id"}
             try:
                 edit = dict(self._serializer(record_type).run_validation(fields))
