@@ -148,20 +148,23 @@ def record_to_change(record: SyncedRecord) -> dict[str, Any]:
     return change
 
 
-def records_to_changes(records: Iterable[SyncedRecord]) -> list[dict[str, Any]]:
+def records_to_changes(records: Iterable[Any]) -> list[dict[str, Any]]:
     """Many records as pull changes, each as its output serializer represents it.
 
     A pull page holds up to 500 records; building a DRF serializer for each
     (deep copies of its fields) cost more than the database read, and DRF's
     attribute lookup per field still more than the representation itself.
+    Records are model instances or anything with their attributes (a pull reads tuples).
     """
+    zone = timezone.get_current_timezone()
     changes = []
     for record in records:
         if record.deleted:
             changes.append(record_to_change(record))
             continue
-        change = record_output(record)
-        change.update(type=record.sync_type, deleted=False)
+        change = record_output(record, zone=zone)
+        change["type"] = record.sync_type
+        change["deleted"] = False
         changes.append(change)
     return changes
 
@@ -169,12 +172,15 @@ def records_to_changes(records: Iterable[SyncedRecord]) -> list[dict[str, Any]]:
 _OUTPUT_FIELDS: dict[str, list[tuple[str, str, Any, bool]]] = {}
 
 
-def record_output(record: SyncedRecord) -> dict[str, Any]:
-    """What the record's output serializer gives (``Serializer(record).data``), without its per-call cost."""
+def record_output(record: Any, *, zone: tzinfo | None = None) -> dict[str, Any]:
+    """What the record's output serializer gives (``Serializer(record).data``), without its per-call cost.
+
+    ``zone``: the current time zone, when the caller has looked it up already (a lookup per
+    record cost a fifth of a 500-record pull page).
+    """
     fields = _OUTPUT_FIELDS.get(record.sync_type)
     if fields is None:
         fields = _OUTPUT_FIELDS[record.sync_type] = _plain_fields(OUTPUT_SERIALIZERS[record.sync_type]())
-    zone = None
     output: dict[str, Any] = {}
     for name, source, represent, iso_datetime in fields:
         value = getattr(record, source)

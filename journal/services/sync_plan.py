@@ -164,8 +164,13 @@ def push_plan(
         step += 1
         write = writes.get(key)
         if write is None:
-            write = writes[key] = RowWrite(key, inserted=action == INSERT, values={}, deleted=False, step=0)
-        write.values.update(values)
+            # An inserted row stores every value it holds: its write shares the row's dict.
+            inserted = action == INSERT
+            write = writes[key] = RowWrite(
+                key, inserted=inserted, values=row.values if inserted else {}, deleted=False, step=0
+            )
+        if values is not write.values:
+            write.values.update(values)
         write.deleted = row.deleted
         write.step = step
         decisions.append(Decision(mutation.id, action, key, step))
@@ -205,7 +210,7 @@ def push_plan(
                 reject(mutation, REJECTED_INVALID, mutation.create_errors)
                 continue
             row = state[key] = _Row(user_id, False, dict(mutation.create))
-            change(mutation, INSERT, key, row, dict(mutation.create))
+            change(mutation, INSERT, key, row, row.values)
             continue
         if mutation.edit is None:
             reject(mutation, REJECTED_INVALID, mutation.edit_errors)

@@ -65,6 +65,7 @@ def test_pull_changes_are_what_the_output_serializers_give(user):
     from journal.models import PainEntry
     from journal.serializers import OUTPUT_SERIALIZERS, records_to_changes
     from journal.services.records import record_create, record_delete
+    from journal.services.sync import sync_pull
     from tests.journal.helpers import massage_payload as massage
 
     pain = record_create(user=user, record_type="pain_entry", data=_without(pain_payload(), "id"))
@@ -91,3 +92,11 @@ def test_pull_changes_are_what_the_output_serializers_give(user):
             for change in records_to_changes([pain, later])
         ] == in_kathmandu
     assert in_kathmandu[0]["occurred_at"].endswith("+05:45")
+    # What a pull really hands out: the rows of its one statement, not model instances.
+    pulled = sync_pull(user=user, client_id=None, cursor=0, limit=500).changes
+    assert records_to_changes(pulled) == expected
+    with timezone.override("Asia/Kathmandu"):
+        assert [
+            {k: v for k, v in change.items() if k not in ("type", "deleted")}
+            for change in records_to_changes(pulled[:2])
+        ] == in_kathmandu
