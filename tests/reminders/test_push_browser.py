@@ -45,6 +45,27 @@ def test_a_pushed_reminder_shows_a_notification_and_a_tap_opens_the_journal(push
     assert push_page.evaluate(NOTIFICATIONS_JS) == []  # the tap closed it
 
 
+# The open page keeps a read-write transaction on the journal going (a chain of reads), so the
+# worker's own look into the journal waits behind it for as long as the page likes.
+HOLD_THE_JOURNAL_JS = """async () => {
+  const { getJournal } = await import('/static/js/journal-session.js');
+  const { db } = await getJournal();
+  const tx = db.transaction(['meta'], 'readwrite');
+  const keepReading = () => tx.objectStore('meta').get('cursor').then(keepReading, () => undefined);
+  keepReading();
+}"""
+
+
+def test_a_reminder_shows_even_while_the_journal_is_busy_in_another_page(push_page, user):
+    push_page.evaluate(HOLD_THE_JOURNAL_JS)
+    push_page.deliver(build_payload(massage_delivery(user, "m:9:20251126T0800Z")))
+
+    [shown] = wait_for_notifications(push_page, 1)
+    assert shown["title"] == "Time for your massage"
+    # The worker could not read what was last logged: the buttons that need no memory.
+    assert shown["actions"] == ["Log massage", "Snooze 30 min"]
+
+
 def test_the_same_occurrence_twice_replaces_rather_than_stacks(push_page, user):
     payload = build_payload(massage_delivery(user, "m:2:20251126T0800Z"))
     push_page.deliver(payload)

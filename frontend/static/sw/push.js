@@ -59,6 +59,8 @@ function readPayload(data) {
   }
 }
 
+const REMEMBERED_WAIT_MS = 2000;
+
 function actionsSupported() {
   const N = /** @type {{ maxActions?: number } | undefined} */ (sw.Notification);
   return Boolean(N && "maxActions" in N && Number(N.maxActions) > 0);
@@ -144,7 +146,13 @@ async function showPushNotification(payload) {
   // Always show something: Safari revokes subscriptions whose pushes show no notification.
   let actions = payload.actions || [];
   if (payload.kind === "pain_check_in" || payload.kind === "massage") {
-    actions = honestActions(payload, await rememberedLast(payload.user));
+    // A journal that is slow to open (another tab mid-upgrade, a busy phone) must not hold the
+    // notification back: past the wait it shows with the buttons that need no memory.
+    const remembered = await Promise.race([
+      rememberedLast(payload.user),
+      new Promise((resolve) => setTimeout(() => resolve({}), REMEMBERED_WAIT_MS)),
+    ]);
+    actions = honestActions(payload, remembered);
   }
   return sw.registration.showNotification(payload.title || FALLBACK.title, notificationOptions(payload, actions));
 }
