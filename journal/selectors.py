@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from journal.models import RECORD_MODELS, MassageSession, PainEntry, SyncedRecord
 
@@ -90,6 +90,16 @@ def pain_entries_by_local_day(
     ):
         days[entry.local_date].append(entry)
     return dict(sorted(days.items()))
+
+
+def latest_pain_at(*, user_ids: Iterable[int], until: datetime) -> dict[int, datetime]:
+    """Each user's latest live pain entry at or before ``until`` (a check-in already answered)."""
+    rows = (
+        PainEntry.objects.filter(user_id__in=list(user_ids), occurred_at__lte=until, deleted=False)
+        .values("user_id")
+        .annotate(latest=Max("occurred_at"))
+    )
+    return {row["user_id"]: row["latest"] for row in rows}
 
 
 def users_with_massage_since(*, user_ids: Iterable[int], since: datetime) -> set[int]:

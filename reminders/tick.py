@@ -15,14 +15,15 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from journal.selectors import users_with_massage_since
+from journal.selectors import latest_pain_at, users_with_massage_since
 from reminders.enqueue import enqueue_deliveries
 from reminders.models import Delivery, PushSubscription, ReminderSchedule
 from reminders.occurrences import deadline_for, occurrence_key, schedule_rules
@@ -123,8 +124,21 @@ def _bulk_advance_postgresql(schedules: list[ReminderSchedule], now: datetime) -
         )
 
 
+def _check_in_period_start(
+    schedule: ReminderSchedule, send_at: datetime, fired_before: datetime | None
+) -> datetime:
+    """A check-in asks about the time since the day's previous check-in, or since local midnight."""
+    zone = ZoneInfo(schedule.time_zone)
+    midnight = datetime.combine(send_at.astimezone(zone).date(), time(0), tzinfo=zone)
+    return max(midnight, fired_before) if fired_before else midnight
+
+
 def _deliveries(
-    schedules: list[ReminderSchedule], plans: dict[int, Plan], now: datetime, report: TickReport
+    schedules: list[ReminderSchedule],
+    plans: dict[int, Plan],
+    now: datetime,
+    report: TickReport,
+    fired_before: dict[int, datetime | None],
 ) -> list[Delivery]:
     subscriptions: dict[int, list[PushSubscription]] = defaultdict(list)
     for subscription in PushSubscription.objects.filter(user_id__in={s.user_id for s in schedules}):
@@ -137,12 +151,21 @@ def _deliveries(
         if massage_users
         else set()
     )
+    check_in_users = {
+        s.user_id for s in schedules if s.kind == ReminderSchedule.Kind.PAIN_CHECK_IN and plans[s.pk].send_at
+    }
+    latest_pain = latest_pain_at(user_ids=check_in_users, until=now) if check_in_users else {}
     rows: list[Delivery] = []
     for schedule in schedules:
         plan = plans[schedule.pk]
         occurrences = [(moment, Delivery.Status.MISSED) for moment in plan.missed]
         if plan.send_at:
             skip = schedule.kind == ReminderSchedule.Kind.MASSAGE and schedule.user_id in recently_massaged
+            if schedule.kind == ReminderSchedule.Kind.PAIN_CHECK_IN:
+                # Pain already logged for this part of the day: the question is answered.
+                logged = latest_pain.get(schedule.user_id)
+                period_start = _check_in_period_start(schedule, plan.send_at, fired_before[schedule.pk])
+                skip = logged is not None and logged >= period_start
             occurrences.append((plan.send_at, Delivery.Status.SKIPPED if skip else Delivery.Status.PENDING))
         for fire_at, status in occurrences:
             report.missed += status == Delivery.Status.MISSED
@@ -176,8 +199,9 @@ def reminders_tick(
             if not schedules:
                 break
             plans = {s.pk: _plan(s, now) for s in schedules}
+            fired_before = {s.pk: s.last_fired_at for s in schedules}  # _advance moves it on
             owned = _advance(schedules, plans, now)
-            created = _deliveries(owned, plans, now, report)
+            created = _deliveries(owned, plans, now, report, fired_before)
             pending = [d.pk for d in created if d.status == Delivery.Status.PENDING]
             report.schedules += len(owned)
             report.queued += len(pending)

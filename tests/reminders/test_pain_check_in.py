@@ -104,3 +104,49 @@ def test_the_check_in_arrives_with_its_actions_and_the_pre_filled_form(user, sub
     ]
     assert message.headers["urgency"] == "high"
     assert fake_push.errors == []
+
+
+def _log_pain(user, at, *, deleted: bool = False) -> None:
+    from journal.services.records import record_create, record_delete
+
+    entry = record_create(
+        user=user,
+        record_type="pain_entry",
+        data={
+            "occurred_at": at,
+            "time_zone": "Europe/Berlin",
+            "zone": "outer_thigh",
+            "side": "right",
+            "posture": "sitting",
+            "intensity": 5,
+        },
+    )
+    if deleted:
+        record_delete(user=user, record=entry)
+
+
+def test_a_check_in_is_skipped_when_pain_was_already_logged_since_the_last_one(user, subscribe, ticker):
+    subscribe(user)
+    start = utc(2025, 6, 1, 4)  # 06:00 in Berlin
+    make_schedule(user, times=["08:00", "21:30"], zone="Europe/Berlin", now=start, kind="pain_check_in")
+    _log_pain(user, utc(2025, 6, 1, 5, 40))  # 07:40 in Berlin, before the morning check-in
+
+    sent = ticker.run(start, start + timedelta(hours=18), step=timedelta(minutes=5))
+
+    # Answered before it was asked: the morning one is skipped; nothing since 08:00, so the evening
+    # one still asks.
+    assert [local(d.fire_at, "Europe/Berlin") for d in sent] == ["06-01 21:30"]
+    skipped = Delivery.objects.filter(status="skipped")
+    assert [local(d.fire_at, "Europe/Berlin") for d in skipped] == ["06-01 08:00"]
+
+
+def test_pain_from_yesterday_or_deleted_does_not_answer_today_s_check_in(user, subscribe, ticker):
+    subscribe(user)
+    start = utc(2025, 6, 1, 4)
+    make_schedule(user, times=["08:00"], zone="Europe/Berlin", now=start, kind="pain_check_in")
+    _log_pain(user, utc(2025, 5, 31, 21, 30))  # 23:30 in Berlin, the day before
+    _log_pain(user, utc(2025, 6, 1, 5), deleted=True)
+
+    sent = ticker.run(start, start + timedelta(hours=3), step=timedelta(minutes=5))
+
+    assert [local(d.fire_at, "Europe/Berlin") for d in sent] == ["06-01 08:00"]
