@@ -174,6 +174,18 @@ function onPage(page, fn) {
   return Promise.race([ran, page.closed.then(() => "closed")]);
 }
 
+/**
+ * The device's client id, its first pending mutation and the last id the server applied for
+ * that client; null when the page closed under the read.
+ */
+async function syncPosition(device) {
+  const page = await livePage(device);
+  const clientId = await onPage(page, () => store.getMeta(page.db, "client_id"));
+  const pending = await onPage(page, () => store.pendingMutations(page.db, 1));
+  if (clientId === "closed" || pending === "closed") return null;
+  return { page, clientId, pending, applied: world.reference.lastApplied.get(clientId) || 0 };
+}
+
 // --- the network between a page and the server -----------------------------------------------
 const BEFORE_SERVER = { drop_request: 0, http_500: 500, http_503: 503 };
 const AFTER_SERVER = { drop_response: 0, http_502: 502, http_504: 504 };
@@ -396,11 +408,9 @@ const operations = {
     // The server lost the newest mutation ids of a client (its sync-client table restored
     // from a backup) while the device had already dropped them: the next push meets a gap.
     const device = world.devices[op.device];
-    const page = await livePage(device);
-    const clientId = await onPage(page, () => store.getMeta(page.db, "client_id"));
-    const pending = await onPage(page, () => store.pendingMutations(page.db, 1));
-    if (clientId === "closed" || pending === "closed") return;
-    const applied = world.reference.lastApplied.get(clientId) || 0;
+    const position = await syncPosition(device);
+    if (!position) return;
+    const { clientId, pending, applied } = position;
     // Only when nothing applied is still unconfirmed on the device: the server would apply it
     // again under its renumbered id, which is what a forgotten counter means, not a bug.
     if (!applied || (pending.length && pending[0].mutation_id <= applied)) return;
@@ -413,12 +423,9 @@ const operations = {
 
   async foreignClient(op) {
     // This install's client id turns out to be another account's (a copied browser profile).
-    const device = world.devices[op.device];
-    const page = await livePage(device);
-    const clientId = await onPage(page, () => store.getMeta(page.db, "client_id"));
-    const pending = await onPage(page, () => store.pendingMutations(page.db, 1));
-    if (clientId === "closed" || pending === "closed") return;
-    const applied = world.reference.lastApplied.get(clientId) || 0;
+    const position = await syncPosition(world.devices[op.device]);
+    if (!position) return;
+    const { page, clientId, pending, applied } = position;
     if (pending.length && pending[0].mutation_id <= applied) return;
     const foreign = await control("foreign_client");
     await onPage(page, () => store.setMeta(page.db, "client_id", foreign));
