@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from reminders.models import Delivery, ReminderSchedule
 from reminders.payloads import build_payload
-from tests.reminders.push_browser import NOTIFICATIONS_JS, wait_for_notifications
+from tests.reminders.push_browser import wait_for_notifications
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +42,7 @@ def test_a_pushed_reminder_shows_a_notification_and_a_tap_opens_the_journal(push
 
     push_page.tap_notification("m:1:20251126T0800Z")
     push_page.wait_for_url(live_server.url + "/journal/#log-massage")
-    assert push_page.evaluate(NOTIFICATIONS_JS) == []  # the tap closed it
+    assert push_page.shown_notifications() == []  # the tap closed it
 
 
 # The open page keeps a read-write transaction on the journal going (a chain of reads), so the
