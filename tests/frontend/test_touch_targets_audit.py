@@ -26,6 +26,7 @@ from tests.journal.journal_browser import AXE_PATH, go_quiet, viewport_screensho
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 VIEWPORTS = [(320, 568), (375, 667), (393, 851)]
+BROWSER_TIME_ZONE = "Europe/Berlin"
 IPHONE_SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
@@ -67,6 +68,11 @@ def _massage(page: Any) -> None:
     expect(page.locator('[data-score-options="pain_before"] label').first).to_be_visible()
 
 
+def _home(page: Any) -> None:
+    # Today's list (an entry was seeded minutes ago) with its link to every entry.
+    expect(page.locator("[data-today-entries] .today-list li").first).to_be_visible()
+
+
 def _trends(page: Any) -> None:
     page.locator("main").wait_for()
     page.wait_for_load_state("load")
@@ -96,7 +102,7 @@ def _pages(signed_in: bool) -> list[tuple[str, str, Callable[[Any], None] | None
         ]
         return [*((label, path, None) for label, path in signed_out), *common]
     return [
-        ("home", "/", None),
+        ("home", "/", _home),
         ("log", "/journal/#log", _journal_ready),
         ("log-step-2", "/journal/#log", _step_two),
         ("massage", "/journal/#massage", _massage),
@@ -116,9 +122,17 @@ def _seed(user: Any) -> None:
     from tests.journal.helpers import massage_payload, pain_payload
 
     now = datetime.now(UTC)
-    for days, intensity in [(1, 6), (3, 5), (6, 4)]:
-        at = (now - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        data = pain_payload(occurred_at=at, intensity=intensity)
+    # Seconds ago in the browser's zone (on Home's list of today whatever the hour), and on
+    # three earlier days.
+    logged = [
+        (timedelta(seconds=5), 3),
+        (timedelta(days=1), 6),
+        (timedelta(days=3), 5),
+        (timedelta(days=6), 4),
+    ]
+    for ago, intensity in logged:
+        at = (now - ago).strftime("%Y-%m-%dT%H:%M:%SZ")
+        data = pain_payload(occurred_at=at, intensity=intensity, time_zone=BROWSER_TIME_ZONE)
         record_create(user=user, record_type="pain_entry", data=data)
     at = (now - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     data = massage_payload(occurred_at=at, pain_after=3)
@@ -141,7 +155,11 @@ def test_every_page_fits_a_thumb_and_passes_axe(browser, live_server, login, use
         _seed(user)
     # bypass_csp: axe is injected by the test only; the app never loads it.
     context = browser.new_context(
-        viewport={"width": 375, "height": 667}, color_scheme=scheme, bypass_csp=True, locale="en-US"
+        viewport={"width": 375, "height": 667},
+        color_scheme=scheme,
+        bypass_csp=True,
+        locale="en-US",
+        timezone_id=BROWSER_TIME_ZONE,
     )
     context.set_default_timeout(15_000)
     problems: list[str] = []

@@ -21,7 +21,7 @@ async function renderToday({ db }) {
       { class: "today-list" },
       records.map((record) => h("li", {}, h("span", { class: "entry-time" }, timeLabel(record.occurred_at, record.time_zone)), " ", describeRecord(record))),
     ),
-    h("p", {}, h("a", { href: "/journal/#history" }, "All entries")),
+    h("p", {}, h("a", { href: "/journal/#history", class: "link-target" }, "All entries")),
   );
 }
 

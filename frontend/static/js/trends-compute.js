@@ -73,16 +73,21 @@ function offsetAt(ms, timeZone) {
 // Asking Intl for every record is the slow part on a phone; a zone's offset is the same at
 // both ends of most UTC days, and then all day long (zones change at most once a day), so one
 // pair of look-ups serves every record of that day. Days with a change ask per record.
+// Keyed by zone, then by the UTC day's number: no key string is built per record.
 const dayOffsets = new Map();
 function offsetFor(ms, timeZone) {
   const utcDay = Math.floor(ms / DAY_MS);
-  const key = `${timeZone}|${utcDay}`;
-  let offset = dayOffsets.get(key);
+  let zoneDays = dayOffsets.get(timeZone);
+  if (!zoneDays) {
+    zoneDays = new Map();
+    dayOffsets.set(timeZone, zoneDays);
+  }
+  let offset = zoneDays.get(utcDay);
   if (offset === undefined) {
-    if (dayOffsets.size > 100000) dayOffsets.clear();
+    if (zoneDays.size > 100000) zoneDays.clear();
     const start = offsetAt(utcDay * DAY_MS, timeZone);
     offset = start === offsetAt((utcDay + 1) * DAY_MS - 1000, timeZone) ? start : null;
-    dayOffsets.set(key, offset);
+    zoneDays.set(utcDay, offset);
   }
   return offset === null ? offsetAt(ms, timeZone) : offset;
 }
@@ -177,19 +182,7 @@ function massageSummary(sessions, portionRank) {
   return { ...summarise(sessions), portions };
 }
 
-function meanRows(groups, keyNames) {
-  return [...groups.entries()].map(([key, b]) => {
-    const parts = key.split("|");
-    const row = {};
-    keyNames.forEach((name, i) => {
-      row[name] = parts[i];
-    });
-    row.mean = fromH(bucketMeanH(b));
-    row.peak = b.peak;
-    row.count = b.count;
-    return row;
-  });
-}
+const statRow = (row, b) => ({ ...row, mean: fromH(bucketMeanH(b)), peak: b.peak, count: b.count });
 
 // vocabulary: the shape of body.vocabulary.vocabulary_json().
 export function computeTrends({ entries, massages, from, to, vocabulary }) {
@@ -234,11 +227,23 @@ export function computeTrends({ entries, massages, from, to, vocabulary }) {
       if (depth > (depths.get(day) || 0)) depths.set(day, depth);
     }
     if (day >= first) {
-      const zoneKey = `${entry.zone}|${entry.side}`;
-      if (!byZone.has(zoneKey)) byZone.set(zoneKey, bucket());
-      add(byZone.get(zoneKey), intensity);
-      if (!byPosture.has(entry.posture)) byPosture.set(entry.posture, bucket());
-      add(byPosture.get(entry.posture), intensity);
+      let sides = byZone.get(entry.zone);
+      if (!sides) {
+        sides = new Map();
+        byZone.set(entry.zone, sides);
+      }
+      let zoneBucket = sides.get(entry.side);
+      if (!zoneBucket) {
+        zoneBucket = bucket();
+        sides.set(entry.side, zoneBucket);
+      }
+      add(zoneBucket, intensity);
+      let postureBucket = byPosture.get(entry.posture);
+      if (!postureBucket) {
+        postureBucket = bucket();
+        byPosture.set(entry.posture, postureBucket);
+      }
+      add(postureBucket, intensity);
     }
   }
 
@@ -292,11 +297,13 @@ export function computeTrends({ entries, massages, from, to, vocabulary }) {
     return day >= first && day <= last;
   });
 
-  const zoneRows = meanRows(byZone, ["zone", "side"]).sort(
+  const zoneRows = [...byZone.entries()]
+    .flatMap(([zone, sides]) => [...sides.entries()].map(([side, b]) => statRow({ zone, side }, b)))
+    .sort(
     (a, b) =>
       zoneRank.get(a.zone) - zoneRank.get(b.zone) || (sideRank.get(a.side) ?? 9) - (sideRank.get(b.side) ?? 9),
   );
-  const postureRows = meanRows(byPosture, ["posture"]).sort(
+  const postureRows = [...byPosture.entries()].map(([posture, b]) => statRow({ posture }, b)).sort(
     (a, b) => postureRank.get(a.posture) - postureRank.get(b.posture),
   );
 
