@@ -64,7 +64,8 @@ def push_context(playwright_instance, tmp_path):
 @pytest.fixture
 def push_page(push_context, live_server, login, user):
     context = push_context
-    context.grant_permissions(["notifications"], origin=live_server.url)
+    # As Chrome grants a site by default: granting replaces the whole set, so name both.
+    context.grant_permissions(["notifications", "background-sync"], origin=live_server.url)
     login(context, user)
     page = context.pages[0] if context.pages else context.new_page()
     page.goto(live_server.url + "/")

@@ -15,8 +15,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.security import auth_version_bump
 from journal.models import MassageSession, PainEntry
-from reminders.models import Delivery
+from reminders.models import Delivery, ReminderSchedule
 from reminders.sending import delivery_send
 from tests.reminders.push_browser import wait_for_notifications
 from tests.waiting import wait_for
@@ -341,3 +342,106 @@ def test_background_sync_never_pushes_one_users_journal_under_another_users_sess
     login(push_context, user)
     assert worker.evaluate(push_one, str(user.pk)) == 2
     assert PainEntry.objects.filter(user=user).count() == 2 and PainEntry.objects.count() == 2
+
+
+PENDING_SNOOZES_JS = """
+async ([userId, minutesAgo]) => {
+  const store = await import("/static/js/db.js");
+  const db = await store.openJournalDb(userId);
+  const pending = (await store.getMeta(db, "pending_snoozes")) || [];
+  if (minutesAgo !== null) {
+    for (const item of pending) item.tapped_at = Date.now() - minutesAgo * 60000;
+    await store.setMeta(db, "pending_snoozes", pending);
+  }
+  db.close();
+  return pending.length;
+}
+"""
+
+
+def snoozed_offline(push_page, push_context, user, subscribe, fake_push, *, key: str):
+    """A massage reminder arrives, the phone goes offline, the user taps "Snooze 30 min"."""
+    push_page.deliver(pushed_through_fake_service(user, subscribe, fake_push, kind="massage", key=key))
+    wait_for_notifications(push_page, 1)
+    push_context.set_offline(True)
+    tapped = timezone.now()
+    push_page.tap_notification(key, "snooze")
+    return tapped
+
+
+def fire_snooze_sync(page, cdp, user, live_server) -> None:
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": live_server.url,
+            "registrationId": page.registration_id(),
+            "tag": f"minimus-snooze:{user.pk}",
+            "lastChance": False,
+        },
+    )
+
+
+def snoozes_of(user) -> list[ReminderSchedule]:
+    return list(ReminderSchedule.objects.filter(user=user, one_off=True))
+
+
+def test_a_snooze_tapped_offline_is_sent_when_the_connection_returns_timed_from_the_tap(
+    push_page, push_context, user, subscribe, fake_push, live_server
+):
+    tapped = snoozed_offline(push_page, push_context, user, subscribe, fake_push, key="m:5:20261202T0800Z")
+
+    # The user is told it is waiting, not that it is done, and nothing reached the server.
+    [waiting] = wait_for_notifications(push_page, 1)
+    assert waiting["title"] == "Snooze waiting for a connection"
+    assert "30 minutes after your tap" in waiting["body"]
+    assert waiting["tag"] == "m:5:20261202T0800Z"  # in place of the reminder
+    assert snoozes_of(user) == []
+    assert push_page.evaluate(PENDING_SNOOZES_JS, [str(user.pk), None]) == 1
+
+    watcher, cdp = close_the_app(push_page, push_context)
+    push_context.set_offline(False)
+    fire_snooze_sync(push_page, cdp, user, live_server)
+
+    [snooze] = wait_for(lambda: snoozes_of(user), timeout=20, what="the snoozed reminder on the server")
+    assert 29 * 60 <= (snooze.next_fire_at - tapped).total_seconds() <= 31 * 60
+    # Sent once: nothing is left to send again.
+    [worker] = push_context.service_workers
+    worker.evaluate("(userId) => self.minimusPush.sendPendingSnoozes(userId)", str(user.pk))
+    assert len(snoozes_of(user)) == 1
+    watcher.goto(live_server.url + "/")
+    assert watcher.evaluate(PENDING_SNOOZES_JS, [str(user.pk), None]) == 0
+
+
+def test_a_snooze_sent_long_after_the_tap_comes_soon_after_the_connection_returns(
+    push_page, push_context, user, subscribe, fake_push, live_server
+):
+    snoozed_offline(push_page, push_context, user, subscribe, fake_push, key="m:6:20261202T0800Z")
+    # The phone stayed offline for 40 minutes after the tap.
+    assert push_page.evaluate(PENDING_SNOOZES_JS, [str(user.pk), 40]) == 1
+    push_context.set_offline(False)
+    sent = timezone.now()
+    fire_snooze_sync(push_page, push_page.cdp, user, live_server)
+
+    [snooze] = wait_for(lambda: snoozes_of(user), page=push_page, timeout=20, what="the snoozed reminder")
+    # The server's shortest snooze, from the moment it was sent; never in the past.
+    assert 4 * 60 <= (snooze.next_fire_at - sent).total_seconds() <= 6 * 60
+
+
+def test_a_snooze_refused_after_the_wait_says_so_and_is_not_tried_again(
+    push_page, push_context, user, subscribe, fake_push, live_server
+):
+    snoozed_offline(push_page, push_context, user, subscribe, fake_push, key="m:7:20261202T0800Z")
+    # Meanwhile the account signed out everywhere (or changed its password) on another device,
+    # which voids every snooze link sent before.
+    auth_version_bump(user_id=user.pk)
+    push_context.set_offline(False)
+    fire_snooze_sync(push_page, push_page.cdp, user, live_server)
+
+    notice = wait_for(
+        lambda: [n for n in push_page.shown_notifications() if n["title"] == "About your snooze"],
+        page=push_page,
+        what="the notice that the snooze was refused",
+    )
+    assert "expired" in notice[0]["body"]
+    assert snoozes_of(user) == []
+    assert push_page.evaluate(PENDING_SNOOZES_JS, [str(user.pk), None]) == 0

@@ -11,7 +11,7 @@
  * runs twice logs once. Background Sync then sends the outbox (outbox-sync.js). Where the
  * browser shows no action buttons, a tap opens the matching form, pre-filled.
  */
-import { createRecordsOnce, getMeta, nameBasedId, openJournalDb, repeatedPainFields } from "../js/db.js";
+import { createRecordsOnce, getMeta, nameBasedId, openJournalDb, repeatedPainFields, setMeta } from "../js/db.js";
 import { announceChange, requestOutboxSync } from "./outbox-sync.js";
 
 // The worker's global scope, typed as what it is (the WebWorker library types `self` generically).
@@ -25,6 +25,7 @@ const sw = /** @type {ServiceWorkerGlobalScope & typeof globalThis} */ (/** @typ
  *   logged?: boolean }} NotificationData
  * @typedef {{ places: { zone: string, side: string }[], posture: string, intensity: number }} LastPain
  * @typedef {{ portion: string, side: string, tool: string, minutes: number }} LastMassage
+ * @typedef {{ token: string, tapped_at: number }} PendingSnooze
  */
 
 const ICON = "/static/icons/icon.svg";
@@ -60,6 +61,11 @@ function readPayload(data) {
 }
 
 const REMEMBERED_WAIT_MS = 2000;
+const SNOOZE_MINUTES = 30;
+// The server's shortest snooze (reminders/serializers.py SnoozeSerializer).
+const MIN_SNOOZE_MINUTES = 5;
+const PENDING_SNOOZES = "pending_snoozes";
+export const SNOOZE_SYNC_PREFIX = "minimus-snooze:";
 
 function actionsSupported() {
   const N = /** @type {{ maxActions?: number } | undefined} */ (sw.Notification);
@@ -180,20 +186,120 @@ async function openOrFocus(url) {
   return sw.clients.openWindow(target);
 }
 
-/** @param {NotificationData} data */
-async function snooze(data) {
+/**
+ * @param {string} token
+ * @param {number} minutes
+ * @returns {Promise<Response>} rejects when the request never reached the server (offline)
+ */
+function postSnooze(token, minutes) {
   // The service worker cannot read the CSRF cookie: the signed token in the payload authenticates.
+  return fetch("/api/reminders/snooze", {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ token, minutes }),
+  });
+}
+
+/**
+ * Offline, with Background Sync: keep the snooze in this user's journal database (wiped with
+ * it on sign-out or deletion) and send it when the connection is back.
+ * @param {NotificationData} data
+ * @param {string} tag
+ * @returns {Promise<boolean>} false: this browser cannot send it later (open the app instead).
+ */
+async function snoozeWhenOnline(data, tag) {
+  const registration = /** @type {ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }} */ (sw.registration);
+  if (!data.user || !registration.sync) return false;
+  const db = await openJournalDb(data.user);
   try {
-    const response = await fetch("/api/reminders/snooze", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ token: data.snooze, minutes: 30 }),
-    });
-    if (!response.ok) throw new Error("snooze failed: " + response.status);
+    /** @type {PendingSnooze[]} */
+    const pending = (await getMeta(db, PENDING_SNOOZES)) || [];
+    if (!pending.some((item) => item.token === data.snooze)) {
+      pending.push({ token: data.snooze, tapped_at: Date.now() });
+      await setMeta(db, PENDING_SNOOZES, pending);
+    }
+  } finally {
+    db.close();
+  }
+  try {
+    await registration.sync.register(SNOOZE_SYNC_PREFIX + data.user);
   } catch {
-    // Could not snooze (offline, expired token): open the app so nothing is silently lost.
-    await openOrFocus(data.url);
+    return false; // Background Sync turned off for this site; the snooze goes at the next tap
+  }
+  await sw.registration.showNotification("Snooze waiting for a connection", {
+    body: `You're offline. The snooze is sent when the connection is back: the reminder comes ${SNOOZE_MINUTES} minutes after your tap, or ${MIN_SNOOZE_MINUTES} minutes after the connection returns if that is later.`,
+    icon: ICON,
+    badge: BADGE,
+    tag,
+    lang: "en",
+    silent: true,
+    data: { url: HOME_URL, kind: "snooze-waiting", user: "", actionUrls: {}, snooze: "" },
+  });
+  return true;
+}
+
+/**
+ * @param {NotificationData} data
+ * @param {string} tag
+ */
+async function snooze(data, tag) {
+  try {
+    const response = await postSnooze(data.snooze, SNOOZE_MINUTES);
+    if (response.ok) return;
+  } catch {
+    if (await snoozeWhenOnline(data, tag).catch(() => false)) return;
+  }
+  // Could not snooze (expired or used token, no way to send it later): open the app, so the
+  // reminder is not silently lost.
+  await openOrFocus(data.url);
+}
+
+/**
+ * Send the snoozes kept while offline, each timed from its tap (never under the server's
+ * minimum). Rejects while the server cannot be reached, so the browser tries again later.
+ * @param {string} userId
+ */
+async function sendPendingSnoozes(userId) {
+  const db = await openJournalDb(userId);
+  try {
+    /** @type {PendingSnooze[]} */
+    const pending = (await getMeta(db, PENDING_SNOOZES)) || [];
+    /** @type {PendingSnooze[]} */
+    const left = [];
+    /** @type {string[]} */
+    const refusals = [];
+    for (const item of pending) {
+      const elapsed = (Date.now() - item.tapped_at) / 60000;
+      const minutes = Math.max(MIN_SNOOZE_MINUTES, Math.ceil(SNOOZE_MINUTES - elapsed));
+      /** @type {Response | null} */
+      let response = null;
+      try {
+        response = await postSnooze(item.token, minutes);
+      } catch {
+        response = null;
+      }
+      if (!response || response.status >= 500 || response.status === 429) left.push(item);
+      else if (response.status === 409) {
+        // Snoozed already (an earlier try got through unanswered) or as often as allowed.
+        const answer = await response.json().catch(() => ({}));
+        refusals.push(String(answer.detail || "This reminder cannot be snoozed again."));
+      } else if (!response.ok) refusals.push("Its link has expired: open Minimus to set a reminder.");
+    }
+    await setMeta(db, PENDING_SNOOZES, left);
+    if (refusals.length) {
+      await sw.registration.showNotification("About your snooze", {
+        body: [...new Set(refusals)].join(" "),
+        icon: ICON,
+        badge: BADGE,
+        tag: "minimus-snooze-refused",
+        lang: "en",
+        data: { url: HOME_URL, kind: "snooze-refused", user: "", actionUrls: {}, snooze: "" },
+      });
+    }
+    if (left.length) throw new Error(`${left.length} snooze(s) still waiting for the server`);
+  } finally {
+    db.close();
   }
 }
 
@@ -306,7 +412,7 @@ async function handleNotificationClick(notification, action) {
   const url = (action && data.actionUrls && data.actionUrls[action]) || data.url || "/";
   if (action === "snooze" && data.snooze) {
     notification.close();
-    return snooze(/** @type {NotificationData} */ (data));
+    return snooze(/** @type {NotificationData} */ (data), notification.tag);
   }
   const log = action === "same-as-last" ? logSameAsLast : action === "massage-done" ? logMassageDone : null;
   if (log && data.user && notification.tag) {
@@ -330,6 +436,12 @@ sw.addEventListener("push", (event) => {
   event.waitUntil(showPushNotification(readPayload(event.data)));
 });
 
+sw.addEventListener("sync", (event) => {
+  const syncEvent = /** @type {ExtendableEvent & { tag: string }} */ (event);
+  if (!syncEvent.tag.startsWith(SNOOZE_SYNC_PREFIX)) return;
+  syncEvent.waitUntil(sendPendingSnoozes(syncEvent.tag.slice(SNOOZE_SYNC_PREFIX.length)));
+});
+
 sw.addEventListener("notificationclick", (event) => {
   event.waitUntil(handleNotificationClick(event.notification, event.action));
 });
@@ -340,4 +452,5 @@ sw.minimusPush = {
   notificationOptions,
   showPushNotification,
   handleNotificationClick,
+  sendPendingSnoozes,
 };
