@@ -445,3 +445,17 @@ def test_a_snooze_refused_after_the_wait_says_so_and_is_not_tried_again(
     assert "expired" in notice[0]["body"]
     assert snoozes_of(user) == []
     assert push_page.evaluate(PENDING_SNOOZES_JS, [str(user.pk), None]) == 0
+
+
+def test_without_background_sync_a_snooze_tapped_offline_opens_the_app_and_keeps_nothing(
+    push_page, push_context, user, subscribe, fake_push, live_server
+):
+    push_context.clear_permissions()
+    push_context.grant_permissions(["notifications"], origin=live_server.url)
+    snoozed_offline(push_page, push_context, user, subscribe, fake_push, key="m:8:20261202T0800Z")
+
+    # Nothing could send it later: the app opens on the reminder's form, and no snooze waits.
+    push_page.wait_for_url(live_server.url + "/journal/#log-massage")
+    assert push_page.evaluate(PENDING_SNOOZES_JS, [str(user.pk), None]) == 0
+    assert push_page.shown_notifications() == []
+    assert snoozes_of(user) == []

@@ -215,17 +215,18 @@ async function snoozeWhenOnline(data, tag) {
   try {
     /** @type {PendingSnooze[]} */
     const pending = (await getMeta(db, PENDING_SNOOZES)) || [];
-    if (!pending.some((item) => item.token === data.snooze)) {
-      pending.push({ token: data.snooze, tapped_at: Date.now() });
+    if (pending.some((item) => item.token === data.snooze)) return true; // tapped twice
+    // Kept before the sync is asked for, so the sync always finds it.
+    await setMeta(db, PENDING_SNOOZES, [...pending, { token: data.snooze, tapped_at: Date.now() }]);
+    try {
+      await registration.sync.register(SNOOZE_SYNC_PREFIX + data.user);
+    } catch {
+      // Background Sync turned off for this site: nothing would send it, so keep nothing.
       await setMeta(db, PENDING_SNOOZES, pending);
+      return false;
     }
   } finally {
     db.close();
-  }
-  try {
-    await registration.sync.register(SNOOZE_SYNC_PREFIX + data.user);
-  } catch {
-    return false; // Background Sync turned off for this site; the snooze goes at the next tap
   }
   await sw.registration.showNotification("Snooze waiting for a connection", {
     body: `You're offline. The snooze is sent when the connection is back: the reminder comes ${SNOOZE_MINUTES} minutes after your tap, or ${MIN_SNOOZE_MINUTES} minutes after the connection returns if that is later.`,
