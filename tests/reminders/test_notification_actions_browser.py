@@ -75,13 +75,13 @@ def journal_state(page, user) -> dict:
     return page.evaluate(STATE_JS, str(user.pk))
 
 
-def fire_background_sync(page, cdp, user, live_server) -> None:
+def fire_background_sync(page, cdp, user, live_server, *, tag: str = "minimus-outbox") -> None:
     cdp.send(
         "ServiceWorker.dispatchSyncEvent",
         {
             "origin": live_server.url,
             "registrationId": page.registration_id(),
-            "tag": f"minimus-outbox:{user.pk}",
+            "tag": f"{tag}:{user.pk}",
             "lastChance": False,
         },
     )
@@ -370,15 +370,7 @@ def snoozed_offline(push_page, push_context, user, subscribe, fake_push, *, key:
 
 
 def fire_snooze_sync(page, cdp, user, live_server) -> None:
-    cdp.send(
-        "ServiceWorker.dispatchSyncEvent",
-        {
-            "origin": live_server.url,
-            "registrationId": page.registration_id(),
-            "tag": f"minimus-snooze:{user.pk}",
-            "lastChance": False,
-        },
-    )
+    fire_background_sync(page, cdp, user, live_server, tag="minimus-snooze")
 
 
 def snoozes_of(user) -> list[ReminderSchedule]:
