@@ -160,8 +160,10 @@ def _deliveries(
         plan = plans[schedule.pk]
         occurrences = [(moment, Delivery.Status.MISSED) for moment in plan.missed]
         if plan.send_at:
-            skip = schedule.kind == ReminderSchedule.Kind.MASSAGE and schedule.user_id in recently_massaged
-            if schedule.kind == ReminderSchedule.Kind.PAIN_CHECK_IN:
+            skip = False
+            if schedule.kind == ReminderSchedule.Kind.MASSAGE:
+                skip = schedule.user_id in recently_massaged
+            elif schedule.kind == ReminderSchedule.Kind.PAIN_CHECK_IN:
                 # Pain already logged for this part of the day: the question is answered.
                 logged = latest_pain.get(schedule.user_id)
                 period_start = _check_in_period_start(schedule, plan.send_at, fired_before[schedule.pk])

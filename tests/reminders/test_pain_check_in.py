@@ -108,19 +108,9 @@ def test_the_check_in_arrives_with_its_actions_and_the_pre_filled_form(user, sub
 
 def _log_pain(user, at, *, deleted: bool = False) -> None:
     from journal.services.records import record_create, record_delete
+    from tests.journal.helpers import pain_payload
 
-    entry = record_create(
-        user=user,
-        record_type="pain_entry",
-        data={
-            "occurred_at": at,
-            "time_zone": "Europe/Berlin",
-            "zone": "outer_thigh",
-            "side": "right",
-            "posture": "sitting",
-            "intensity": 5,
-        },
-    )
+    entry = record_create(user=user, record_type="pain_entry", data=pain_payload(occurred_at=at))
     if deleted:
         record_delete(user=user, record=entry)
 

@@ -187,6 +187,22 @@ async function openOrFocus(url) {
 }
 
 /**
+ * A notice from the worker itself (not a reminder): no buttons, a tap opens ``url``.
+ * @param {{ tag: string, title: string, body: string, url: string, kind: string, silent?: boolean }} notice
+ */
+function showNotice({ tag, title, body, url, kind, silent = true }) {
+  return sw.registration.showNotification(title, {
+    body,
+    icon: ICON,
+    badge: BADGE,
+    tag,
+    lang: "en",
+    silent,
+    data: { url, kind, user: "", actionUrls: {}, snooze: "", logged: kind === "logged" },
+  });
+}
+
+/**
  * @param {string} token
  * @param {number} minutes
  * @returns {Promise<Response>} rejects when the request never reached the server (offline)
@@ -228,14 +244,12 @@ async function snoozeWhenOnline(data, tag) {
   } finally {
     db.close();
   }
-  await sw.registration.showNotification("Snooze waiting for a connection", {
-    body: `You're offline. The snooze is sent when the connection is back: the reminder comes ${SNOOZE_MINUTES} minutes after your tap, or ${MIN_SNOOZE_MINUTES} minutes after the connection returns if that is later.`,
-    icon: ICON,
-    badge: BADGE,
+  await showNotice({
     tag,
-    lang: "en",
-    silent: true,
-    data: { url: HOME_URL, kind: "snooze-waiting", user: "", actionUrls: {}, snooze: "" },
+    title: "Snooze waiting for a connection",
+    body: `You're offline. The snooze is sent when the connection is back: the reminder comes ${SNOOZE_MINUTES} minutes after your tap, or ${MIN_SNOOZE_MINUTES} minutes after the connection returns if that is later.`,
+    url: HOME_URL,
+    kind: "snooze-waiting",
   });
   return true;
 }
@@ -289,13 +303,13 @@ async function sendPendingSnoozes(userId) {
     }
     await setMeta(db, PENDING_SNOOZES, left);
     if (refusals.length) {
-      await sw.registration.showNotification("About your snooze", {
-        body: [...new Set(refusals)].join(" "),
-        icon: ICON,
-        badge: BADGE,
+      await showNotice({
         tag: "minimus-snooze-refused",
-        lang: "en",
-        data: { url: HOME_URL, kind: "snooze-refused", user: "", actionUrls: {}, snooze: "" },
+        title: "About your snooze",
+        body: [...new Set(refusals)].join(" "),
+        url: HOME_URL,
+        kind: "snooze-refused",
+        silent: false, // the snooze the user counted on did not happen
       });
     }
     if (left.length) throw new Error(`${left.length} snooze(s) still waiting for the server`);
@@ -316,15 +330,7 @@ function deviceTimeZone() {
  * @param {string} url
  */
 function confirmLogged(tag, title, body, url) {
-  return sw.registration.showNotification(title, {
-    body,
-    icon: ICON,
-    badge: BADGE,
-    tag,
-    lang: "en",
-    silent: true,
-    data: { url, kind: "logged", user: "", actionUrls: {}, snooze: "", logged: true },
-  });
+  return showNotice({ tag, title, body, url, kind: "logged" });
 }
 
 /**
