@@ -29,6 +29,7 @@ from django.db.models import Max
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from core.bulk import insert_rows
 from core.text import safe_errors
 from journal.models import RECORD_MODELS, SyncClient, SyncedRecord, SyncRejection, SyncState
 from journal.services.pull_query import PulledRecord, pull_rows
@@ -168,7 +169,7 @@ def _plan_write(*, state: SyncState, plan: PushPlan, rows: dict[RowKey, SyncedRe
     """
     base = state.last_version
     now = timezone.now()
-    inserts: dict[str, list[SyncedRecord]] = defaultdict(list)
+    inserts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     updates: dict[str, list[SyncedRecord]] = defaultdict(list)
     updated_fields: dict[str, set[str]] = defaultdict(set)
     for write in plan.writes:
@@ -176,15 +177,10 @@ def _plan_write(*, state: SyncState, plan: PushPlan, rows: dict[RowKey, SyncedRe
         model = RECORD_MODELS[record_type]
         values = {name: write.values[name] for name in model.domain_fields if name in write.values}
         if write.inserted:
-            inserts[record_type].append(
-                model(
-                    id=record_id,
-                    user_id=state.user_id,
-                    version=base + write.step,
-                    deleted=write.deleted,
-                    **values,
-                )
+            values.update(
+                id=record_id, user_id=state.user_id, version=base + write.step, deleted=write.deleted
             )
+            inserts[record_type].append(values)
             continue
         row = rows[write.key]
         for name, value in values.items():
@@ -193,7 +189,7 @@ def _plan_write(*, state: SyncState, plan: PushPlan, rows: dict[RowKey, SyncedRe
         updates[record_type].append(row)
         updated_fields[record_type].update(values)
     for record_type, new_rows in inserts.items():
-        RECORD_MODELS[record_type].objects.bulk_create(new_rows)
+        insert_rows(model=RECORD_MODELS[record_type], rows=new_rows)
     for record_type, changed_rows in updates.items():
         # Writing a field that did not change in some row is harmless: under the lock it holds what we read.
         names = sorted(updated_fields[record_type] | {"deleted", "version", "updated_at"})
