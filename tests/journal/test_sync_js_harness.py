@@ -39,6 +39,7 @@ from core.processes import child_pids, kill_group, start_group
 from journal.devices import sync_client_revoke
 from journal.models import RECORD_MODELS, SyncClient, SyncRejection
 from journal.services.sync import sync_tombstones_purge
+from tests.services import need_postgres
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.services]
@@ -245,6 +246,8 @@ def run_harness(
     """
     if not Path(NODE).exists():
         pytest.fail("node is needed to run the shipped sync client")
+    # The server under test runs in its own process, which cannot reach the test's SQLite database.
+    need_postgres()
     server = Server(tmp_path / "gunicorn.log")
     server.start()
     operator = Operator(server)
