@@ -98,7 +98,12 @@ def measure(page: EnginePage, scheme: str) -> dict[str, dict[str, Any]]:
     result = {}
     for slug, names in figure_pages().items():
         page.goto(f"/guide/{slug}/")
-        page.attached("figure.guide-figure svg")
+        try:
+            page.attached("figure.guide-figure svg")
+        except AssertionError as error:
+            # Say what was shown instead: an error page, the offline page, a half-loaded one.
+            shown = page.js("return location.href + ' | ' + document.title + ' | ' + document.body.innerText")
+            raise AssertionError(f"{error}; the page: {shown[:300]!r}") from None
         measured = page.js(MEASURE_JS)
         elements = page._driver_find_all("css selector", "figure.guide-figure")
         assert len(measured) == len(names) == len(elements), (page.engine, slug)

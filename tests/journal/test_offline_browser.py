@@ -269,3 +269,30 @@ def test_a_failing_server_is_retried_with_backoff_and_nothing_is_lost(
     assert len(attempts) == 3
     assert synced_pain_rows(page, user.username, "zone", "intensity") == [("outer_thigh", 5)]
     go_quiet(context)
+
+
+def test_a_massage_saved_offline_asks_for_the_pain_after_and_keeps_the_answer(
+    page, context, live_server, screenshot
+):
+    # The question's module loads on first use: offline it comes from the service worker's cache.
+    sign_up(page, live_server, "kneader")
+    wait_until_offline_ready(page)
+    page.goto(live_server.url + "/journal/#log")
+    page.locator("#pain-form[data-ready]").wait_for(state="attached")
+    wait_until_synced(page)
+
+    context.set_offline(True)
+    page.reload()
+    page.locator("#pain-form[data-ready]").wait_for(state="attached")
+    log_massage(page)
+    saved = page.locator("[data-massage-saved]")
+    expect(saved).to_contain_text("How is the pain now?")
+    page.set_viewport_size({"width": 375, "height": 667})
+    screenshot(page, "journal-massage-offline-pain-after")
+    saved.get_by_role("button", name="Pain after: 2", exact=True).click()
+    expect(saved).to_contain_text("Pain after saved: 2/10 (before: 6)")
+
+    context.set_offline(False)
+    wait_until_synced(page)
+    assert [(r["pain_before"], r["pain_after"]) for r in massage_rows("kneader")] == [(6, 2)]
+    go_quiet(context)

@@ -16,7 +16,6 @@ import {
 } from "./journal-format.js";
 import { setUpTimeField, showFormError } from "./journal-forms.js";
 import { setUpMassageForm } from "./massage-form.js";
-import { showAfterPrompt } from "./after-prompt.js";
 import { handled, reportError } from "./report.js";
 import { journalOrProblem, saveOnServerInstead } from "./storage-fallback.js";
 import { StorageProblem, showStorageProblem, storageProblemOf } from "./storage-problem.js";
@@ -323,7 +322,10 @@ async function main() {
   import("./history.js")
     .then(({ setUpHistory }) => setUpHistory(journal))
     .catch(reportError("setting up the history"));
-  showAfterPrompt(document.querySelector("[data-after-prompt]"), journal, { folded: true });
+  // So is the prompt for a massage's pain after, which only a recent massage needs.
+  import("./after-prompt.js")
+    .then(({ showAfterPrompt }) => showAfterPrompt(document.querySelector("[data-after-prompt]"), journal, { folded: true }))
+    .catch(reportError("showing the pain-after prompt"));
 }
 
 main().catch(reportError("opening the journal page"));

@@ -3,7 +3,6 @@
 import { saveRecord, setMeta } from "./db.js";
 import { deviceTimeZone, h, portionLabel, toolLabel, vocabulary } from "./journal-format.js";
 import { setUpTimeField, showFormError } from "./journal-forms.js";
-import { askPainAfter } from "./after-prompt.js";
 import { handled, reportError } from "./report.js";
 import { journalOrProblem, saveOnServerInstead } from "./storage-fallback.js";
 import { StorageProblem, showStorageProblem, storageProblemOf } from "./storage-problem.js";
@@ -140,7 +139,14 @@ export async function setUpMassageForm(journalReady) {
       reportError("remembering the last massage"),
     );
     // Built before the change is announced, so the page's own prompt does not ask twice.
-    const askAfter = record.pain_after === null ? askPainAfter(record, { db, engine }) : null;
+    // The prompt's module loads on first use (precached, so offline too); the entry is saved either way.
+    const askAfter =
+      record.pain_after === null
+        ? await import("./after-prompt.js").then(
+            ({ askPainAfter }) => askPainAfter(record, { db, engine }),
+            reportError("asking for the pain after"),
+          )
+        : null;
     await engine.noteLocalWrite();
     document.dispatchEvent(new CustomEvent("minimus:entry-saved"));
     clearScores();
