@@ -62,53 +62,6 @@ function hideBanner(kind) {
   document.body.classList.remove("has-app-banner");
 }
 
-// ---- Unsaved form input survives the reload that applies an update ----------------
-
-function fieldsWorthKeeping(form) {
-  return [...form.elements].filter(
-    (el) => el.name && !["hidden", "password", "submit", "button", "file"].includes(el.type) &&
-      el.name !== "csrfmiddlewaretoken",
-  );
-}
-
-function isChanged(el) {
-  if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
-  if (el.tagName === "SELECT") return [...el.options].some((o) => o.selected !== o.defaultSelected);
-  return el.value !== el.defaultValue;
-}
-
-function saveDrafts() {
-  const drafts = [];
-  document.querySelectorAll("form").forEach((form, formIndex) => {
-    for (const el of fieldsWorthKeeping(form)) {
-      if (isChanged(el)) drafts.push({ formIndex, name: el.name, value: el.value, checked: el.checked, type: el.type });
-    }
-  });
-  if (drafts.length) sessionStorage.setItem(DRAFTS_KEY, JSON.stringify({ path: location.pathname, drafts }));
-}
-
-function restoreDrafts() {
-  const saved = sessionStorage.getItem(DRAFTS_KEY);
-  if (!saved) return;
-  sessionStorage.removeItem(DRAFTS_KEY);
-  const { path, drafts } = JSON.parse(saved);
-  if (path !== location.pathname) return;
-  const forms = document.querySelectorAll("form");
-  for (const draft of drafts) {
-    const form = forms[draft.formIndex];
-    if (!form) continue;
-    for (const el of fieldsWorthKeeping(form)) {
-      if (el.name !== draft.name) continue;
-      if (draft.type === "checkbox" || draft.type === "radio") {
-        if (el.value === draft.value) el.checked = draft.checked;
-      } else {
-        el.value = draft.value;
-      }
-      el.dispatchEvent(new Event("input", { bubbles: true }));
-    }
-  }
-}
-
 // ---- Service worker and updates ----------------------------------------------------
 
 function offerUpdate(worker) {
@@ -118,8 +71,11 @@ function offerUpdate(worker) {
       primary: true,
       onClick: () => {
         updateRequested = true;
-        saveDrafts();
-        worker.postMessage({ type: "skip-waiting" });
+        // What was typed is kept first: the new version takes over with a reload.
+        import("./update-drafts.js")
+          .then(({ saveDrafts }) => saveDrafts(DRAFTS_KEY))
+          .catch(reportError("keeping what was typed"))
+          .finally(() => worker.postMessage({ type: "skip-waiting" }));
       },
     },
   ]);
@@ -278,23 +234,11 @@ function setUpInstall() {
 
 // ---- Persistent storage ---------------------------------------------------------------------
 
+// The status is shown on Settings only: its wording loads there.
 async function showStorageStatus() {
-  const status = /** @type {HTMLElement | null} */ (document.querySelector("[data-storage-status]"));
-  if (!status) return;
-  if (!(navigator.storage && navigator.storage.persisted)) {
-    status.textContent = "This browser does not say whether it keeps your data.";
-    return;
-  }
-  const persisted = await navigator.storage.persisted();
-  status.dataset.persisted = String(persisted);
-  status.textContent = persisted
-    ? "Kept: the browser will not clear Minimus data on this device to free space."
-    : "Not yet kept: the browser may clear data on this device if space runs low or the app goes unused.";
-  const usage = document.querySelector("[data-storage-usage]");
-  if (usage && navigator.storage.estimate) {
-    const { usage: bytes = 0 } = await navigator.storage.estimate();
-    usage.textContent = `Using ${(bytes / 1024 / 1024).toFixed(1)} MB on this device.`;
-  }
+  if (!document.querySelector("[data-storage-status]")) return;
+  const { showStorageStatus: show } = await import("./storage-status.js");
+  await show();
 }
 
 // Safari clears the storage of sites unused for 7 days unless the app is installed or the
@@ -323,7 +267,11 @@ export function initPwa() {
   if (started) return;
   started = true;
   banner = document.getElementById("app-banner");
-  restoreDrafts();
+  if (sessionStorage.getItem(DRAFTS_KEY)) {
+    import("./update-drafts.js")
+      .then(({ restoreDrafts }) => restoreDrafts(DRAFTS_KEY))
+      .catch(reportError("restoring what was typed before the update"));
+  }
   watchSignOut();
   setUpInstall();
   setUpStorage();
