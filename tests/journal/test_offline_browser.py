@@ -52,14 +52,19 @@ def log_massage(page) -> None:
     expect(page.locator("[data-massage-saved]")).to_contain_text("Saved 10 min on the left rear portion")
 
 
-def test_entries_logged_offline_survive_a_reload_and_reach_the_server_and_another_device(
-    browser, page, context, live_server, screenshot
-):
-    sign_up(page, live_server, "walker")
+def open_the_journal_ready_offline(page, live_server, username: str) -> None:
+    """A new user's journal, synced once and able to open with no network."""
+    sign_up(page, live_server, username)
     wait_until_offline_ready(page)
     page.goto(live_server.url + "/journal/#log")
     page.locator("#pain-form[data-ready]").wait_for(state="attached")
     wait_until_synced(page)
+
+
+def test_entries_logged_offline_survive_a_reload_and_reach_the_server_and_another_device(
+    browser, page, context, live_server, screenshot
+):
+    open_the_journal_ready_offline(page, live_server, "walker")
 
     context.set_offline(True)
     log_pain(page, ["outer thigh, right"], 5, posture="Sitting")
@@ -275,11 +280,7 @@ def test_a_massage_saved_offline_asks_for_the_pain_after_and_keeps_the_answer(
     page, context, live_server, screenshot
 ):
     # The question's module loads on first use: offline it comes from the service worker's cache.
-    sign_up(page, live_server, "kneader")
-    wait_until_offline_ready(page)
-    page.goto(live_server.url + "/journal/#log")
-    page.locator("#pain-form[data-ready]").wait_for(state="attached")
-    wait_until_synced(page)
+    open_the_journal_ready_offline(page, live_server, "kneader")
 
     context.set_offline(True)
     page.reload()
