@@ -27,6 +27,26 @@ os.environ.setdefault("PUSH_SERVICE_HOSTS", ",".join([*_PUSH_HOSTS, FAKE_PUSH_HO
 os.environ.setdefault("PUSH_ALLOW_LOOPBACK", "1")
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Each guide page's reading grade, in the run's summary: on the main process, where
+    pytest-xdist hands back every test's recorded properties (a worker's own output is not shown)."""
+    grades = {}
+    for report in terminalreporter.getreports("passed") + terminalreporter.getreports("failed"):
+        properties = dict(report.user_properties)
+        if report.when == "call" and "flesch_kincaid_grade" in properties:
+            url = report.nodeid.rsplit("[", 1)[-1].rstrip("]")
+            grades[url] = (
+                properties["flesch_kincaid_grade"],
+                properties["flesch_kincaid_grade_run_together"],
+            )
+    if grades:
+        terminalreporter.write_sep(
+            "-", "Flesch-Kincaid grade by guide page (as read / with blocks run together)"
+        )
+        for url, (as_read, run_together) in sorted(grades.items()):
+            terminalreporter.write_line(f"  {as_read:5.1f} {run_together:5.1f}  {url}")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """In CI every real service must be there: fail at once rather than skip later."""
     if not REQUIRE_SERVICES:

@@ -49,7 +49,7 @@ def readable_text(page_html: str, *, add_stops: bool = True) -> str:
 
 
 @pytest.fixture(scope="module")
-def grades(request, django_db_blocker) -> dict[str, tuple[float, float]]:
+def grades(django_db_blocker) -> dict[str, tuple[float, float]]:
     with django_db_blocker.unblock():
         client = Client()
         pages = {url: client.get(url).content.decode() for url in GUIDE_URLS}
@@ -58,14 +58,6 @@ def grades(request, django_db_blocker) -> dict[str, tuple[float, float]]:
     textstat.set_lang("en_US")
     measured = {url: textstat.flesch_kincaid_grade(text) for url, text in texts.items()}
     strict = {url: textstat.flesch_kincaid_grade(text) for url, text in run_together.items()}
-    # Written past pytest's capture so the CI log shows each page's grade, not only pass or fail.
-    plugins = request.config.pluginmanager
-    with plugins.get_plugin("capturemanager").global_and_fixture_disabled():
-        say = plugins.get_plugin("terminalreporter").write_line
-        say("")
-        say("Flesch-Kincaid grade by guide page (as read / with blocks run together):")
-        for url in GUIDE_URLS:
-            say(f"  {measured[url]:5.1f} {strict[url]:5.1f}  {url}")
     return {url: (measured[url], strict[url]) for url in GUIDE_URLS}
 
 
