@@ -176,15 +176,18 @@ def shape_differences(reference: dict[str, Any], other: dict[str, Any]) -> list[
 
 
 @pytest.fixture(scope="module")
-def chromium_figures(browser: Any, live_server: Any) -> dict[str, dict[str, Any]]:
+def chromium_figures(browser: Any, live_server: Any, django_db_blocker: Any) -> dict[str, dict[str, Any]]:
     """Chromium's measurements, the reference: {scheme: {figure: measured}}."""
     measured = {}
-    for scheme in SCHEMES:
-        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, color_scheme=scheme)
-        try:
-            measured[scheme] = measure(ChromiumPage(context.new_page(), base_url=live_server.url), scheme)
-        finally:
-            context.close()
+    # A module fixture runs outside any test's database access, yet the live server opens the
+    # database for every request (on SQLite through this very connection): allow it here.
+    with django_db_blocker.unblock():
+        for scheme in SCHEMES:
+            context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, color_scheme=scheme)
+            try:
+                measured[scheme] = measure(ChromiumPage(context.new_page(), base_url=live_server.url), scheme)
+            finally:
+                context.close()
     return measured
 
 
