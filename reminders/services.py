@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.selectors import profile_get
@@ -253,15 +253,21 @@ def snooze_create(
             raise SnoozeRefused("This reminder was already snoozed.")
         if chain.count() >= MAX_SNOOZES_PER_OCCURRENCE:
             raise SnoozeRefused(f"A reminder can be snoozed {MAX_SNOOZES_PER_OCCURRENCE} times at most.")
-    return ReminderSchedule.objects.create(
-        user=user,
-        kind=ReminderSchedule.Kind.MASSAGE,
-        time_zone=profile_get(user=user).time_zone,
-        one_off=True,
-        next_fire_at=now + timedelta(minutes=minutes),
-        snooze_of=snooze_of,
-        snooze_root=snooze_root if snooze_of else "",
-    )
+    try:
+        with transaction.atomic():
+            return ReminderSchedule.objects.create(
+                user=user,
+                kind=ReminderSchedule.Kind.MASSAGE,
+                time_zone=profile_get(user=user).time_zone,
+                one_off=True,
+                next_fire_at=now + timedelta(minutes=minutes),
+                snooze_of=snooze_of,
+                snooze_root=snooze_root if snooze_of else "",
+            )
+    except IntegrityError:
+        # One snooze per notification, whatever the checks above saw: SQLite takes no row locks,
+        # so of two taps at once the second meets the unique constraint here.
+        raise SnoozeRefused("This reminder was already snoozed.") from None
 
 
 @transaction.atomic

@@ -25,6 +25,18 @@ def test_a_snooze_link_works_once(api_client, user):
     assert ReminderSchedule.objects.filter(one_off=True).count() == 1
 
 
+def test_a_second_snooze_of_one_notification_the_checks_miss_is_refused_not_an_error(api_client, user):
+    # What two taps at once give on SQLite (no row locks): the second passes the checks and meets
+    # the one-snooze-per-notification constraint. Here the chain roots differ, so the check misses.
+    occurrence = "m:1:20250601T0800Z"
+    first = snooze_token(user_id=user.pk, occurrence_key=occurrence, root="m:0:a")
+    second = snooze_token(user_id=user.pk, occurrence_key=occurrence, root="m:0:b")
+    assert _snooze(api_client, first).status_code == 201
+    again = _snooze(api_client, second)
+    assert again.status_code == 409 and "already snoozed" in again.json()["detail"]
+    assert ReminderSchedule.objects.filter(one_off=True).count() == 1
+
+
 def test_a_chain_of_snoozes_stops_after_a_few(api_client, user):
     root = "m:1:20250601T0800Z"
     statuses = []
