@@ -6,7 +6,24 @@ import pytest
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
+from core import ratelimit
 from core.clientip import client_ip
+
+
+class _MidWindow:
+    """A clock in the middle of every limiter window: a test's attempts never straddle two."""
+
+    @staticmethod
+    def time() -> float:
+        return 3600 * 500_000 + 450.0
+
+
+@pytest.fixture
+def one_window(monkeypatch):
+    # The limiter counts in fixed windows (15 minutes for sign-in, an hour for sign-up); a run
+    # that crossed a boundary started counting afresh half-way through the test.
+    monkeypatch.setattr(ratelimit, "time", _MidWindow)
+
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-Long-pass-phrase-42"
@@ -93,7 +110,7 @@ def _signup(client: Client, name: str):
     )
 
 
-def test_signup_is_rate_limited_per_address(settings):
+def test_signup_is_rate_limited_per_address(settings, one_window):
     settings.SIGNUP_RATE_LIMIT = 3
     for i in range(3):
         assert _signup(Client(), f"person{i}").status_code == 302
@@ -130,7 +147,9 @@ def test_login_with_a_garbage_forwarded_header_is_not_a_server_error(client, use
     assert response.status_code == 200
 
 
-def test_the_sign_in_form_is_limited_per_address_across_usernames(client, user, make_user, settings):
+def test_the_sign_in_form_is_limited_per_address_across_usernames(
+    client, user, make_user, settings, one_window
+):
     """Password spraying: one guess for each of many accounts from one address."""
     settings.LOGIN_IP_RATE_LIMIT = 5
     names = [make_user(f"spray{i}").get_username() for i in range(6)]
