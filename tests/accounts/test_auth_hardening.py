@@ -11,7 +11,8 @@ from core.clientip import client_ip
 
 
 class _MidWindow:
-    """A clock in the middle of every limiter window: a test's attempts never straddle two."""
+    """A clock that stands still, 450 s into an hour (the middle of a 15-minute window): a test's
+    attempts all fall in one window, whatever the real time."""
 
     @staticmethod
     def time() -> float:
