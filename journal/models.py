@@ -138,6 +138,31 @@ class MassageSession(SyncedRecord):
         return f"{self.portion} {self.side} {self.minutes} min at {self.occurred_at:%Y-%m-%d %H:%M}Z"
 
 
+class PainDay(models.Model):
+    """One local day of a user's pain entries, summed: what the trends read on PostgreSQL.
+
+    Derived data, never written by the app: triggers on the pain entry table recompute a
+    day from its entries in the same statement that changes one (``0003_painday``), so
+    every write path keeps it, the sync push's bulk insert and the import included. A
+    local day is the entry's ``occurred_at`` in its own ``time_zone``, as everywhere else.
+    SQLite has no time zones, so there the table stays empty and the trends read entries.
+    """
+
+    pk = models.CompositePrimaryKey("user", "day")
+    # The primary key's index starts with the user: a second index on it would only slow writes.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    day = models.DateField()
+    total = models.PositiveIntegerField(help_text="Sum of the day's intensities.")
+    count = models.PositiveIntegerField()
+    peak = models.PositiveSmallIntegerField()
+    depth = models.PositiveSmallIntegerField(help_text="Deepest zone order with pain above 0, or 0.")
+
+    def __str__(self) -> str:
+        return f"{self.day} of {self.user_id}: {self.count} entries"
+
+
 RECORD_MODELS: dict[str, type[SyncedRecord]] = {
     PainEntry.sync_type: PainEntry,
     MassageSession.sync_type: MassageSession,

@@ -10,8 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
 from accounts.selectors import profile_get
-from body.vocabulary import ZONES
-from journal.models import MassageSession, PainEntry
+from journal.models import MassageSession, PainDay, PainEntry
 from journal.trends.compute import (
     Bucket,
     JournalTotals,
@@ -61,51 +60,47 @@ def _totals_in_python(*, user: AbstractBaseUser, date_from: date, date_to: date)
     return totals_from_records(entries=entries, massages=massages, date_from=date_from, date_to=date_to)
 
 
-# One statement, one round trip. Entries: each one's local day is computed once, then summed
-# two ways (per day over the whole window the rules need; per zone, side and posture inside
-# the range, which Python adds up per zone and side and per posture: one hash table per row
-# fewer than a grouping set each). Massages: per portion, inside the range. Same sums as
-# totals_from_records; tests/journal/test_trends_services.py and the differential test
-# (tests/journal/test_trends_differential.py) check both.
+# One statement, one round trip, three parts. Days: the sums the pain entry table's triggers
+# keep per local day (journal.models.PainDay), over the whole window the rules need. Entries
+# inside the range, summed per zone, side and posture, which Python adds up per zone and side
+# and per posture (one hash table per row fewer than a grouping set each). Massages: per
+# portion, inside the range. Same sums as totals_from_records; tests/journal/test_trends_services.py
+# and the differential test (tests/journal/test_trends_differential.py) check both.
 _TOTALS_SQL = """
-WITH local AS (
-    SELECT (occurred_at AT TIME ZONE time_zone)::date AS day, zone, side, posture, intensity
-    FROM {entries}
-    WHERE user_id = %(user)s AND NOT deleted AND occurred_at >= %(start)s AND occurred_at < %(end)s
-    OFFSET 0  -- a fence: each row's local day is computed once, not once per grouping set
-)
--- The local day as a proleptic ordinal (date.toordinal), once per day rather than per entry:
--- an integer crosses faster than a date.
-SELECT day - DATE '0001-01-01' + 1, zone, side, posture,
-       day BETWEEN %(first_day)s AND %(last_day)s AS in_range,
-       SUM(intensity), COUNT(*), MAX(intensity),
-       MAX(CASE WHEN intensity > 0 THEN CASE zone {depth_cases} END END), NULL::bigint
-FROM local
-GROUP BY GROUPING SETS ((day), (in_range, zone, side, posture))
+-- The local day as a proleptic ordinal (date.toordinal): an integer crosses faster than a date.
+SELECT day - DATE '0001-01-01' + 1, NULL, NULL, NULL, total, count, peak, depth, NULL::bigint
+FROM {days}
+WHERE user_id = %(user)s AND day BETWEEN %(earliest)s AND %(last_day)s
 UNION ALL
-SELECT NULL, portion, NULL, NULL, NULL,
+SELECT NULL, zone, side, posture, SUM(intensity), COUNT(*), MAX(intensity), NULL, NULL
+FROM {entries}
+WHERE user_id = %(user)s AND NOT deleted AND occurred_at >= %(range_start)s AND occurred_at < %(range_end)s
+  -- Only rows near either end of the range need their local day: the rest are inside it in
+  -- any time zone.
+  AND (occurred_at >= %(inner_start)s AND occurred_at < %(inner_end)s
+       OR (occurred_at AT TIME ZONE time_zone)::date BETWEEN %(first_day)s AND %(last_day)s)
+GROUP BY zone, side, posture
+UNION ALL
+SELECT NULL, portion, NULL, NULL,
        COALESCE(SUM(pain_before) FILTER (WHERE pain_after IS NOT NULL), 0), COUNT(*), COUNT(pain_after),
        NULL, COALESCE(SUM(pain_after), 0)
 FROM {massages}
 WHERE user_id = %(user)s AND NOT deleted AND occurred_at >= %(range_start)s AND occurred_at < %(range_end)s
-  -- Only sessions near either end of the range need their local day: the rest are inside it
-  -- in any time zone.
   AND (occurred_at >= %(inner_start)s AND occurred_at < %(inner_end)s
        OR (occurred_at AT TIME ZONE time_zone)::date BETWEEN %(first_day)s AND %(last_day)s)
 GROUP BY portion
 """
+_SQL = _TOTALS_SQL.format(
+    days=PainDay._meta.db_table, entries=PainEntry._meta.db_table, massages=MassageSession._meta.db_table
+)
 
 
 def _totals_in_postgresql(*, user: AbstractBaseUser, date_from: date, date_to: date) -> JournalTotals:
     earliest, last = local_days_needed(date_from, date_to)
-    start, end = _utc_window(earliest, last)
     range_start, range_end = _utc_window(date_from, date_to)
-    depth_params = {f"zone_{i}": zone.code for i, zone in enumerate(ZONES)}
-    depth_cases = " ".join(f"WHEN %(zone_{i})s THEN {zone.order}" for i, zone in enumerate(ZONES))
     params = {
         "user": user.pk,
-        "start": start,
-        "end": end,
+        "earliest": earliest,
         "range_start": range_start,
         "range_end": range_end,
         # 2 * _ZONE_SLACK in from either end of the widened window: local midnight of the
@@ -114,28 +109,22 @@ def _totals_in_postgresql(*, user: AbstractBaseUser, date_from: date, date_to: d
         "inner_end": range_end - 2 * _ZONE_SLACK,
         "first_day": date_from,
         "last_day": last,
-        **depth_params,
     }
-    first_needed, last_needed = earliest.toordinal(), last.toordinal()
     totals = JournalTotals()
     days, by_zone, by_posture = totals.days, totals.by_zone, totals.by_posture
-    sql = _TOTALS_SQL.format(
-        depth_cases=depth_cases, entries=PainEntry._meta.db_table, massages=MassageSession._meta.db_table
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_SQL, params)
         rows = cursor.fetchall()
-    for day, zone, side, posture, in_range, total, count, peak, depth, after in rows:
+    for day, code, side, posture, total, count, peak, depth, after in rows:
         if day is not None:
-            if first_needed <= day <= last_needed:  # the UTC window is wider than the local days
-                days[day] = (total, count, peak, depth or 0)
-        elif in_range is None:  # a massage portion: zone holds the portion, peak the rated count
-            totals.portions[zone] = PortionTotals(sessions=count, rated=peak, before=total, after=after)
-        elif in_range:
-            for groups, key in ((by_zone, (zone, side)), (by_posture, posture)):
+            days[day] = (total, count, peak, depth)
+        elif posture is not None:  # code is the zone
+            for groups, key in ((by_zone, (code, side)), (by_posture, posture)):
                 bucket = groups.get(key)
                 if bucket is None:
                     groups[key] = Bucket(total, count, peak)
                 else:
                     bucket.merge(total, count, peak)
+        else:  # a massage portion: code is the portion, peak the count of rated sessions
+            totals.portions[code] = PortionTotals(sessions=count, rated=peak, before=total, after=after)
     return totals
