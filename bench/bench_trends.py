@@ -2,7 +2,8 @@
 
 - Server: GET /api/trends/ for the whole 5 years (auth, load, compute, JSON), as a
   ratio to a hand-written SQL aggregate in the same run (daily mean and peak
-  GROUP BY local date, the floor any server-side trends query has to pay).
+  GROUP BY local date over the entries, what a server pays that sums the entries
+  on each request; the API reads the day sums the database keeps instead).
   Target: at most 2x.
 - Browser: trends-compute.js on the same records in headless Chromium, as a ratio
   to the Python computation alone on the same records (for scale; no target), and
@@ -113,6 +114,7 @@ def _server_results(fixture: dict[str, Any]) -> tuple[list[Result], list[dict], 
         ok=ratio <= TARGET_RATIO,
         notes=[
             f"{len(entries)} entries, {len(massages)} massages over 5 years, PostgreSQL",
+            "the API reads the kept day sums (journal_painday) and sums zones and postures over the entries",
             f"median of {ROUNDS} interleaved pairs; median per-pair ratio {ratio:.2f}",
         ],
     )
