@@ -146,13 +146,13 @@ def _state_set(user: Any, last_version: int) -> None:
 
 
 def bench_push() -> Result:
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from core.bulk import insert_rows
     from journal.models import PainEntry
 
     rng = random.Random(11)
-    sync_times, raw_times, insert_times = [], [], []
+    sync_times, raw_times, insert_times, untriggered_times = [], [], [], []
     for round_no in range(PUSH_ROUNDS):
         values = [_entry_values(rng, i) for i in range(PUSH_ROWS)]
         bodies = _push_bodies([_as_json_record(v) for v in values], uuid.uuid4())
@@ -178,20 +178,27 @@ def bench_push() -> Result:
         raw_times.append(time.perf_counter() - start)
 
         # The set-based INSERT the push itself writes with, alone: what is left is the push's own work.
-        insert_user, _ = _make_user(f"insert-{round_no}")
-        insert_values = [{**v, "id": uuid.uuid4(), "user_id": insert_user.pk} for v in values]
-        start = time.perf_counter()
-        for offset in range(0, PUSH_ROWS, PUSH_BATCH):
-            batch = insert_values[offset : offset + PUSH_BATCH]
-            with transaction.atomic():
-                insert_rows(
-                    model=PainEntry, rows=[{**row, "version": offset + i + 1} for i, row in enumerate(batch)]
-                )
-                _state_set(insert_user, offset + PUSH_BATCH)
-        insert_times.append(time.perf_counter() - start)
+        # Once more with triggers off (superuser only, as the benchmark runs): the difference is what
+        # keeping each day's sums (journal_painday) costs the push.
+        for times, triggers in ((insert_times, True), (untriggered_times, False)):
+            insert_user, _ = _make_user(f"insert-{round_no}-{triggers}")
+            insert_values = [{**v, "id": uuid.uuid4(), "user_id": insert_user.pk} for v in values]
+            start = time.perf_counter()
+            for offset in range(0, PUSH_ROWS, PUSH_BATCH):
+                batch = insert_values[offset : offset + PUSH_BATCH]
+                with transaction.atomic():
+                    if not triggers:
+                        with connection.cursor() as cursor:
+                            cursor.execute("SET LOCAL session_replication_role = replica")
+                    insert_rows(
+                        model=PainEntry,
+                        rows=[{**row, "version": offset + i + 1} for i, row in enumerate(batch)],
+                    )
+                    _state_set(insert_user, offset + PUSH_BATCH)
+            times.append(time.perf_counter() - start)
     # Medians, with sync and raw interleaved round by round, so both see the same neighbours.
     sync_s, raw_s = statistics.median(sync_times), statistics.median(raw_times)
-    insert_s = statistics.median(insert_times)
+    insert_s, untriggered_s = statistics.median(insert_times), statistics.median(untriggered_times)
     validate_s = _validation_time(values)
     return against_bulk_create(
         "sync push 1,000 entries (2 x 500)",
@@ -203,7 +210,9 @@ def bench_push() -> Result:
             f"push {sync_s * 1000:.0f} ms vs bulk_create {raw_s * 1000:.0f} ms for 1,000 rows "
             f"(median of {PUSH_ROUNDS}, test client, token auth, JSON body)",
             f"the push writes with one INSERT from arrays per type (core/bulk.py); that INSERT alone: "
-            f"{insert_s * 1000:.0f} ms, {insert_s / sync_s:.2f} of the push",
+            f"{insert_s * 1000:.0f} ms, {insert_s / sync_s:.2f} of the push; of that, the triggers "
+            f"keeping each day's sums: {(insert_s - untriggered_s) * 1000:.0f} ms "
+            f"(the same INSERT with triggers off: {untriggered_s * 1000:.0f} ms)",
             f"of which reading the 1,000 records by the REST input serializer's rules alone: "
             f"{validate_s * 1000:.0f} ms (the design's one serializer for REST and sync)",
         ],

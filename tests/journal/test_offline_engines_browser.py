@@ -28,13 +28,29 @@ STATUS = "#sync-status"
 HISTORY_ENTRIES = "[data-history-list] li.entry"
 
 
+FIELDS_HOLD_JS = (
+    "return arguments[0].every(([selector, value]) => document.querySelector(selector).value === value)"
+)
+FORM_ERRORS_JS = (
+    "return [...document.querySelectorAll('.errorlist, [role=alert]')].map((e) => e.textContent.trim())"
+)
+
+
 def sign_up(page: EnginePage, username: str) -> None:
     page.goto("/accounts/signup/")
-    page.fill("#id_username", username)
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
+    fields = [("#id_username", username), ("#id_password1", PASSWORD), ("#id_password2", PASSWORD)]
+    for selector, value in fields:
+        page.fill(selector, value)
+    # A person sees what they typed before they tap. On a loaded machine WebKitGTK once sent a
+    # form the server refused (400, cause not seen): the test reads the fields back first, and
+    # a refusal names the form's errors.
+    typed = [list(field) for field in fields]
+    page.wait(FIELDS_HOLD_JS, typed, what="the sign-up form holding what was typed")
     page.tap(page.xpath("//button[normalize-space()='Create account']"))
-    page.wait("return location.pathname === '/'", what="Home after sign-up")
+    try:
+        page.wait("return location.pathname === '/'", what="Home after sign-up")
+    except AssertionError as timeout:
+        raise AssertionError(f"{timeout}; the page said: {page.js(FORM_ERRORS_JS)}") from timeout
 
 
 def log_pain(page: EnginePage, place: str, posture: str, intensity: int) -> None:
