@@ -45,7 +45,7 @@ def test_a_refused_change_shows_why_and_can_be_fixed(page, context, live_server,
     dialog.get_by_role("button", name="Save").click()
 
     wait_until_synced(page)
-    expect(problem).to_be_empty()
+    expect(problem).to_be_empty(timeout=15_000)
     rows = wait_for(lambda: pain_rows(user.username), what="the fixed entry on the server")
     assert [(r["zone"], r["side"], r["intensity"]) for r in rows] == [("outer_thigh", "left", 5)]
     assert rows[0]["time_zone"] != "Mars/Olympus_Mons"
@@ -56,7 +56,9 @@ def test_a_refused_change_can_be_discarded(page, context, live_server, login, us
     send_a_record_the_server_refuses(page, context, live_server, login, user)
     problem = page.locator("[data-rejected-list]")
     problem.get_by_role("button", name="Discard", exact=False).click()
-    expect(problem).to_be_empty()
+    # The list empties once the discard is written to the device's database: on a machine
+    # running 2.7x slower than usual that took longer than Playwright's default 5 s.
+    expect(problem).to_be_empty(timeout=15_000)
     wait_until_synced(page)
     expect(page.locator("li.entry")).to_have_count(0)
     assert pain_rows(user.username) == []
